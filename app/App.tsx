@@ -1,0 +1,22 @@
+/** Routes of the app. Pages are small modules under app/pages. */
+import { Route, Router } from '@solidjs/router';
+import { type Accessor, lazy } from 'solid-js';
+import { Layout } from './components/Layout';
+import TimelinePage from './pages/TimelinePage';
+import type { ServiceWorkerControl } from './pwa/register';
+
+const ArchivedPage = lazy(() => import('./pages/ArchivedPage'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+const SharePage = lazy(() => import('./pages/SharePage'));
+
+export function App(props: { update: Accessor<ServiceWorkerControl | undefined> }) {
+  return (
+    <Router root={(route) => <Layout {...route} update={props.update()} />}>
+      <Route path="/" component={TimelinePage} />
+      <Route path="/archived" component={ArchivedPage} />
+      <Route path="/settings" component={SettingsPage} />
+      <Route path="/share" component={SharePage} />
+      <Route path="*" component={TimelinePage} />
+    </Router>
+  );
+}

@@ -1,0 +1,43 @@
+/** The searchbox "Search". `/` anywhere outside a text field focuses it; Esc clears it. */
+import { onCleanup, onMount } from 'solid-js';
+import { useApp } from '../state/app-context';
+
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  return (
+    !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName))
+  );
+}
+
+export function SearchBox() {
+  const app = useApp();
+  let input: HTMLInputElement | undefined;
+  onMount(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target)) {
+        event.preventDefault();
+        input?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    onCleanup(() => document.removeEventListener('keydown', onKey));
+  });
+  return (
+    <search class="search-box">
+      <input
+        ref={input}
+        type="search"
+        aria-label="Search"
+        placeholder="Search memos  ( / )"
+        value={app.searchQuery()}
+        onInput={(event) => app.setSearchQuery(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            app.setSearchQuery('');
+            event.currentTarget.blur();
+          }
+        }}
+      />
+    </search>
+  );
+}

@@ -1,0 +1,25 @@
+/** Entry point: services, the notebook view, the service worker, then the UI. */
+import { createSignal } from 'solid-js';
+import { render } from 'solid-js/web';
+import { App } from './App';
+import { registerServiceWorker, type ServiceWorkerControl } from './pwa/register';
+import { AppContext, createAppState } from './state/app-context';
+import { createNotebookView } from './state/notebook-view';
+import { appServices } from './state/services';
+import './styles.css';
+
+const services = appServices();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+render(() => {
+  const view = createNotebookView(services.db, services.feed);
+  const state = createAppState(services, view);
+  const [update, setUpdate] = createSignal<ServiceWorkerControl>();
+  registerServiceWorker((control) => setUpdate(() => control));
+  return (
+    <AppContext.Provider value={state}>
+      <App update={update} />
+    </AppContext.Provider>
+  );
+}, root);

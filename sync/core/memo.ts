@@ -1,0 +1,75 @@
+/**
+ * The local model of a memo, mirroring the Memos v0.30 `Memo` resource (memos-api.md §2)
+ * so that a local memo and its server copy are the same shape. Times are epoch
+ * milliseconds locally (the server has whole seconds). `tags`, `snippet` and `property`
+ * are derived from `content` (see derive.ts) and are never edited directly.
+ */
+import type { MemoName } from './ids';
+
+export const VISIBILITIES = ['PRIVATE', 'PROTECTED', 'PUBLIC'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const MEMO_STATES = ['NORMAL', 'ARCHIVED'] as const;
+export type MemoState = (typeof MEMO_STATES)[number];
+
+/** The user-editable fields; exactly these move between devices through sync. */
+export interface MemoFields {
+  content: string;
+  visibility: Visibility;
+  state: MemoState;
+  pinned: boolean;
+}
+export type MemoField = keyof MemoFields;
+export const MEMO_FIELDS: readonly MemoField[] = ['content', 'visibility', 'state', 'pinned'];
+
+export interface MemoProperty {
+  hasLink: boolean;
+  hasTaskList: boolean;
+  hasCode: boolean;
+  hasIncompleteTasks: boolean;
+  title: string;
+}
+
+export interface DerivedMemoData {
+  tags: string[];
+  snippet: string;
+  property: MemoProperty;
+}
+
+/** A problem the server reported for this memo that the user must see (e.g. 400 content too long). */
+export interface MemoSyncIssue {
+  message: string;
+  at: number;
+}
+
+export interface LocalMemo extends MemoFields, DerivedMemoData {
+  name: MemoName;
+  /** epoch ms */
+  createTime: number;
+  /** epoch ms: the local edit time, or the server's updateTime once synced */
+  updateTime: number;
+  /** 1 when pinned: IndexedDB cannot index booleans, and the timeline sorts pinned first */
+  pinRank: 0 | 1;
+  /** `users/{username}` once the server has told us; absent for never-synced memos */
+  creator?: string;
+  syncIssue?: MemoSyncIssue;
+}
+
+export function isVisibility(value: unknown): value is Visibility {
+  return typeof value === 'string' && (VISIBILITIES as readonly string[]).includes(value);
+}
+
+export function isMemoState(value: unknown): value is MemoState {
+  return typeof value === 'string' && (MEMO_STATES as readonly string[]).includes(value);
+}
+
+export function pickFields(memo: MemoFields): MemoFields {
+  return { content: memo.content, visibility: memo.visibility, state: memo.state, pinned: memo.pinned };
+}
+
+/** Timeline order: pinned first, then newest created first, then name for a total order. */
+export function compareTimeline(a: LocalMemo, b: LocalMemo): number {
+  if (a.pinRank !== b.pinRank) return b.pinRank - a.pinRank;
+  if (a.createTime !== b.createTime) return b.createTime - a.createTime;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

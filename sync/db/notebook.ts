@@ -1,0 +1,153 @@
+/**
+ * Local edits to the notebook. Every change to `memos` writes its outbox entry in the
+ * SAME Dexie transaction, so an edit and its record for sync commit or fail together
+ * (nothing is queued in memory). Listeners are told only after the commit.
+ * Content rules: never empty; at most `contentLimitBytes` UTF-8 bytes (the server's limit).
+ */
+import { deriveMemoData } from '../core/derive';
+import { type MemoName, type MemoUid, memoNameOf, newMemoUid } from '../core/ids';
+import { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong } from '../core/limits';
+import { type LocalMemo, MEMO_FIELDS, type MemoField, type MemoFields, type Visibility } from '../core/memo';
+import { setTaskChecked } from '../core/tasks';
+import type { ChangeFeed } from './change-feed';
+import type { MemosDatabase, OutboxEntry } from './schema';
+import { withStorageErrors } from './storage-errors';
+
+export class ContentRejectedError extends Error {
+  readonly reason: 'empty' | 'too-long';
+  constructor(reason: 'empty' | 'too-long', message: string) {
+    super(message);
+    this.name = 'ContentRejectedError';
+    this.reason = reason;
+  }
+}
+
+export interface NotebookDeps {
+  db: MemosDatabase;
+  feed: ChangeFeed;
+  now: () => number;
+  newUid?: () => MemoUid;
+  contentLimitBytes?: () => number;
+}
+
+export interface NewMemoInput {
+  content: string;
+  visibility: Visibility;
+}
+
+export interface Notebook {
+  create(input: NewMemoInput): Promise<LocalMemo>;
+  update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined>;
+  setTask(name: MemoName, taskIndex: number, checked: boolean): Promise<LocalMemo | undefined>;
+  remove(name: MemoName): Promise<void>;
+  get(name: MemoName): Promise<LocalMemo | undefined>;
+}
+
+export function buildLocalMemo(
+  name: MemoName,
+  fields: MemoFields,
+  times: { createTime: number; updateTime: number },
+): LocalMemo {
+  return {
+    name,
+    ...fields,
+    ...deriveMemoData(fields.content),
+    pinRank: fields.pinned ? 1 : 0,
+    createTime: times.createTime,
+    updateTime: times.updateTime,
+  };
+}
+
+/** Applies `patch` to `memo`; returns the new memo and the fields that really changed. */
+export function applyPatch(
+  memo: LocalMemo,
+  patch: Partial<MemoFields>,
+  updateTime: number,
+): { memo: LocalMemo; changed: MemoField[] } {
+  const changed = MEMO_FIELDS.filter((field) => patch[field] !== undefined && patch[field] !== memo[field]);
+  if (changed.length === 0) return { memo, changed };
+  const next: LocalMemo = { ...memo, ...patch, updateTime };
+  if (changed.includes('content')) Object.assign(next, deriveMemoData(next.content));
+  next.pinRank = next.pinned ? 1 : 0;
+  // A new local version supersedes any earlier rejection; the push will tell us again.
+  delete next.syncIssue;
+  return { memo: next, changed };
+}
+
+export function createNotebook(deps: NotebookDeps): Notebook {
+  const { db, feed, now } = deps;
+  const newUid = deps.newUid ?? (() => newMemoUid());
+  const limit = () => deps.contentLimitBytes?.() ?? DEFAULT_CONTENT_LIMIT_BYTES;
+
+  function assertContent(content: string): void {
+    const check = checkContent(content, limit());
+    if (check.ok) return;
+    if (check.reason === 'empty') throw new ContentRejectedError('empty', 'A memo cannot be empty.');
+    throw new ContentRejectedError('too-long', describeTooLong(check.bytes, limit()));
+  }
+
+  async function writeChange(memo: LocalMemo | undefined, entry: OutboxEntry, name: MemoName): Promise<void> {
+    await withStorageErrors(() =>
+      db.transaction('rw', db.memos, db.outbox, async () => {
+        if (memo) await db.memos.put(memo);
+        else await db.memos.delete(name);
+        await db.outbox.add(entry);
+      }),
+    );
+    feed.publish({ type: 'memos', names: [name] });
+    feed.publish({ type: 'outbox' });
+  }
+
+  async function update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined> {
+    if (patch.content !== undefined) assertContent(patch.content);
+    const time = now();
+    let result: LocalMemo | undefined;
+    let changed: MemoField[] = [];
+    await withStorageErrors(() =>
+      db.transaction('rw', db.memos, db.outbox, async () => {
+        const current = await db.memos.get(name);
+        if (!current) return;
+        const applied = applyPatch(current, patch, time);
+        result = applied.memo;
+        changed = applied.changed;
+        if (changed.length === 0) return;
+        await db.memos.put(applied.memo);
+        await db.outbox.add({ name, op: 'update', fields: changed, at: time });
+      }),
+    );
+    if (changed.length > 0) {
+      feed.publish({ type: 'memos', names: [name] });
+      feed.publish({ type: 'outbox' });
+    }
+    return result;
+  }
+
+  return {
+    async create(input) {
+      assertContent(input.content);
+      const time = now();
+      const name = memoNameOf(newUid());
+      const memo = buildLocalMemo(
+        name,
+        { content: input.content, visibility: input.visibility, state: 'NORMAL', pinned: false },
+        { createTime: time, updateTime: time },
+      );
+      await writeChange(memo, { name, op: 'create', fields: [...MEMO_FIELDS], at: time }, name);
+      return memo;
+    },
+    update,
+    async setTask(name, taskIndex, checked) {
+      const current = await db.memos.get(name);
+      if (!current) return undefined;
+      const content = setTaskChecked(current.content, taskIndex, checked);
+      if (content === current.content) return current;
+      return update(name, { content });
+    },
+    async remove(name) {
+      const existing = await db.memos.get(name);
+      if (!existing) return;
+      await writeChange(undefined, { name, op: 'delete', fields: [], at: now() }, name);
+    },
+    get: (name) => db.memos.get(name),
+  };
+}

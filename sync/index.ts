@@ -1,0 +1,29 @@
+/**
+ * The public entry of `sync/` for the UI and workers: the local store, notebook
+ * operations, formats and the pure helpers the UI needs. Nothing else in `sync/` is
+ * imported from outside it.
+ */
+export {
+  buildExport,
+  type ExportFile,
+  type ImportedMemo,
+  type ParseResult,
+  parseExport,
+} from './core/backup-format';
+export { deriveMemoData, extractTags } from './core/derive';
+export { type MemoName, type MemoUid, parseMemoName } from './core/ids';
+export { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong, utf8ByteLength } from './core/limits';
+export {
+  compareTimeline,
+  type LocalMemo,
+  type MemoFields,
+  type MemoState,
+  VISIBILITIES,
+  type Visibility,
+} from './core/memo';
+export { countTasks, setTaskChecked } from './core/tasks';
+export { type ChangeFeed, createChangeFeed, type StoreChange } from './db/change-feed';
+export { applyImport, type ImportSummary } from './db/import';
+export { ContentRejectedError, createNotebook, type NewMemoInput, type Notebook } from './db/notebook';
+export { MemosDatabase } from './db/schema';
+export { classifyStorageError, StorageError, type StorageFailure } from './db/storage-errors';

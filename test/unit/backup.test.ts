@@ -1,0 +1,131 @@
+/** Export / import: round trip, idempotent re-import, and malformed files change nothing. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildExport, parseExport } from '../../sync/core/backup-format';
+import { applyImport } from '../../sync/db/import';
+import { createTestNotebook } from '../helpers/notebook-fixture';
+
+let fixture: ReturnType<typeof createTestNotebook>;
+afterEach(async () => {
+  await fixture.dispose();
+});
+
+async function exportText(f: ReturnType<typeof createTestNotebook>): Promise<string> {
+  return JSON.stringify(buildExport(await f.db.memos.toArray(), f.clock.now()));
+}
+
+describe('export and import', () => {
+  it('round-trips every memo and its metadata', async () => {
+    fixture = createTestNotebook();
+    const a = await fixture.notebook.create({ content: 'alpha #x', visibility: 'PUBLIC' });
+    const b = await fixture.notebook.create({ content: 'beta', visibility: 'PRIVATE' });
+    await fixture.notebook.update(b.name, { state: 'ARCHIVED', pinned: true });
+    const text = await exportText(fixture);
+
+    const target = createTestNotebook();
+    const parsed = parseExport(text);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const summary = await applyImport(target.db, target.feed, parsed.memos, target.clock.now());
+    expect(summary).toEqual({ added: 2, updated: 0, unchanged: 0, keptLocal: 0 });
+    const imported = await target.db.memos.get(b.name);
+    expect(imported).toMatchObject({
+      content: 'beta',
+      state: 'ARCHIVED',
+      pinned: true,
+      createTime: b.createTime,
+    });
+    expect((await target.db.memos.get(a.name))?.tags).toEqual(['x']);
+    expect(await target.db.outbox.count()).toBe(2);
+
+    const again = await applyImport(target.db, target.feed, parsed.memos, target.clock.now());
+    expect(again).toEqual({ added: 0, updated: 0, unchanged: 2, keptLocal: 0 });
+    expect(await target.db.memos.count()).toBe(2);
+    expect(await target.db.outbox.count()).toBe(2);
+    await target.dispose();
+  });
+
+  it('newer imported versions replace older local ones; newer local versions are kept', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: 'v1', visibility: 'PRIVATE' });
+    const snapshot = await exportText(fixture);
+    fixture.clock.advance(1000);
+    await fixture.notebook.update(memo.name, { content: 'v2 local' });
+    const parsed = parseExport(snapshot);
+    if (!parsed.ok) throw new Error('fixture export did not parse');
+    expect(await applyImport(fixture.db, fixture.feed, parsed.memos, fixture.clock.now())).toMatchObject({
+      keptLocal: 1,
+    });
+    expect((await fixture.db.memos.get(memo.name))?.content).toBe('v2 local');
+    const newer = parsed.memos.map((m) => ({
+      ...m,
+      content: 'v3 from file',
+      updateTime: m.updateTime + 10_000,
+    }));
+    expect(await applyImport(fixture.db, fixture.feed, newer, fixture.clock.now())).toMatchObject({
+      updated: 1,
+    });
+    expect((await fixture.db.memos.get(memo.name))?.content).toBe('v3 from file');
+  });
+
+  const MALFORMED: Array<[string, string, RegExp]> = [
+    ['not JSON', '{"memos": [', /not valid JSON/],
+    ['a list at the top', '[]', /expected a JSON object/],
+    ['no memos', '{"format":"memos-offline-export","version":1}', /memos: expected a list/],
+    ['wrong format', '{"format":"other","memos":[]}', /format/],
+    ['future version', '{"format":"memos-offline-export","version":9,"memos":[]}', /version/],
+    [
+      'bad name',
+      '{"memos":[{"name":"notes/1","content":"x","createTime":"2026-01-01T00:00:00Z"}]}',
+      /memos\[0\]\.name/,
+    ],
+    [
+      'empty content',
+      '{"memos":[{"name":"memos/abc","content":"","createTime":"2026-01-01T00:00:00Z"}]}',
+      /content/,
+    ],
+    [
+      'bad visibility',
+      '{"memos":[{"name":"memos/abc","content":"x","visibility":"SECRET","createTime":"2026-01-01T00:00:00Z"}]}',
+      /visibility/,
+    ],
+    ['bad date', '{"memos":[{"name":"memos/abc","content":"x","createTime":"yesterday"}]}', /createTime/],
+    [
+      'duplicate names',
+      '{"memos":[{"name":"memos/abc","content":"x","createTime":"2026-01-01T00:00:00Z"},{"name":"memos/abc","content":"y","createTime":"2026-01-01T00:00:00Z"}]}',
+      /appears twice/,
+    ],
+  ];
+
+  it.each(MALFORMED)('rejects %s with a precise message', (_label, text, message) => {
+    const parsed = parseExport(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.errors.join('; ')).toMatch(message);
+  });
+
+  it('a file with one bad memo among good ones imports nothing', () => {
+    const good = { name: 'memos/good-1', content: 'fine', createTime: '2026-01-01T00:00:00Z' };
+    const parsed = parseExport(JSON.stringify({ memos: [good, { ...good, name: 'memos/-bad' }] }));
+    expect(parsed.ok).toBe(false);
+  });
+
+  it('accepts a Memos ListMemos page', () => {
+    const page = {
+      memos: [
+        {
+          name: 'memos/Abc123xyz',
+          content: 'from the server #x',
+          visibility: 'PROTECTED',
+          state: 'NORMAL',
+          pinned: false,
+          createTime: '2026-08-22T10:15:30Z',
+          updateTime: '2026-08-22T10:15:30Z',
+          tags: ['x'],
+          creator: 'users/alice',
+        },
+      ],
+      nextPageToken: '',
+    };
+    const parsed = parseExport(JSON.stringify(page));
+    expect(parsed.ok && parsed.memos[0]?.createTime).toBe(Date.parse('2026-08-22T10:15:30Z'));
+  });
+});
