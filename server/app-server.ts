@@ -1,0 +1,140 @@
+/**
+ * startAppServer: the whole server as one object, used by main.ts and in-process by tests.
+ * Owns the lifecycle: resolve TLS, build the router, bind `port` (TLS and loopback HTTP on
+ * the same port, see dual-protocol.ts) and the optional loopback-only `httpPort`, and close
+ * everything again. Invariants: every failure before the server is listening is a
+ * StartupError with a one-line message, and nothing stays bound after such a failure;
+ * `close()` ends open connections (SSE included) and resolves once both listeners are closed.
+ */
+import http from 'node:http';
+import type { Server } from 'node:net';
+import { appUrls } from './app-urls';
+import { configureHttpServer, createDualProtocolServer } from './dual-protocol';
+import { loopbackOnly } from './https-redirect';
+import { closeServer, listen } from './listen';
+import { consoleLogger, type Logger } from './logger';
+import { createMemosProxy, type MemosProxy, type ProxyLimits } from './memos-proxy';
+import { createRouter } from './router';
+import { createSecurityHeaders } from './security-headers';
+import { createStaticHandler } from './static-files';
+import { currentNetworkFacts, type NetworkFacts } from './tls/names';
+import { resolveTls } from './tls/resolve-tls';
+
+export interface AppServerOptions {
+  /** The Vite build output (must contain index.html). */
+  distDir: string;
+  /** Bind address; default `0.0.0.0`. */
+  host?: string;
+  /** TLS + loopback-HTTP port; default 4173; 0 picks a free port. */
+  port?: number;
+  /** Extra plain-HTTP listener bound to 127.0.0.1 only. */
+  httpPort?: number | undefined;
+  /** Base URL of the Memos server to proxy under `/api/` and `/file/`. */
+  memosUrl?: string | undefined;
+  /** Where the generated CA and server certificate live. */
+  dataDir: string;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  /** `auto`: user cert if given, else the generated local CA. `off`: plain HTTP only. */
+  tls?: 'auto' | 'off';
+  logger?: Logger;
+  /** Proxy limits (tests shrink them). */
+  proxyLimits?: Partial<ProxyLimits>;
+  /** Host name and interfaces (tests pass fakes); default: the real ones. */
+  network?: NetworkFacts;
+}
+
+export interface RunningAppServer {
+  port: number;
+  httpPort?: number;
+  urls: { local: string; localHttps?: string; lan: string[] };
+  tlsMode: 'local-ca' | 'user' | 'off';
+  memosProxy: boolean;
+  /** PEM of the generated local CA (only in `local-ca` mode). */
+  caCertPem?: string;
+  /** base64 SHA-256 of the local CA's SPKI (for Chromium's `--ignore-certificate-errors-spki-list`). */
+  caSpkiSha256Base64?: string;
+  /** SHA-256 fingerprint of the local CA, colon-separated hex. */
+  caFingerprint256?: string;
+  close(): Promise<void>;
+}
+
+export async function startAppServer(options: AppServerOptions): Promise<RunningAppServer> {
+  const logger = options.logger ?? consoleLogger;
+  const host = options.host ?? '0.0.0.0';
+  const network = options.network ?? currentNetworkFacts();
+  const serveStatic = createStaticHandler(options.distDir);
+  const tls = resolveTls({
+    tls: options.tls ?? 'auto',
+    tlsCert: options.tlsCert,
+    tlsKey: options.tlsKey,
+    dataDir: options.dataDir,
+    network,
+    logger,
+  });
+  const proxy: MemosProxy | undefined = options.memosUrl
+    ? createMemosProxy(options.memosUrl, logger, options.proxyLimits)
+    : undefined;
+  const security = createSecurityHeaders({ memosProxy: proxy !== undefined });
+  const ca =
+    tls.mode === 'local-ca'
+      ? { caCertPem: tls.caCertPem, caFingerprint256: tls.caFingerprint256 }
+      : undefined;
+  const router = createRouter({ security, serveStatic, proxy, ca });
+
+  let boundPort = options.port ?? 4173;
+  let main: Server;
+  let closeConnections: () => void;
+  if (tls.mode === 'off') {
+    const plain = http.createServer(router);
+    configureHttpServer(plain, 120_000);
+    main = plain;
+    closeConnections = () => plain.closeAllConnections();
+  } else {
+    const dual = createDualProtocolServer({
+      cert: tls.certPem,
+      key: tls.keyPem,
+      onHttps: router,
+      onHttp: loopbackOnly(router, security, () => boundPort),
+    });
+    main = dual.server;
+    closeConnections = () => dual.closeAllConnections();
+  }
+  const extra = options.httpPort === undefined ? undefined : http.createServer(router);
+  if (extra) configureHttpServer(extra, 120_000);
+
+  const close = async (): Promise<void> => {
+    proxy?.close();
+    const closing = [closeServer(main), ...(extra ? [closeServer(extra)] : [])];
+    closeConnections();
+    extra?.closeAllConnections();
+    await Promise.all(closing);
+  };
+
+  let boundHttpPort: number | undefined;
+  try {
+    boundPort = await listen(main, boundPort, host, '--port / PORT');
+    if (extra && options.httpPort !== undefined) {
+      boundHttpPort = await listen(extra, options.httpPort, '127.0.0.1', '--http-port / HTTP_PORT');
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    port: boundPort,
+    ...(boundHttpPort !== undefined ? { httpPort: boundHttpPort } : {}),
+    urls: appUrls(host, boundPort, tls.mode !== 'off', network.interfaces),
+    tlsMode: tls.mode,
+    memosProxy: proxy !== undefined,
+    ...(tls.mode === 'local-ca'
+      ? {
+          caCertPem: tls.caCertPem,
+          caSpkiSha256Base64: tls.caSpkiSha256Base64,
+          caFingerprint256: tls.caFingerprint256,
+        }
+      : {}),
+    close,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The text printed once the server is listening: where to open the app, a QR code of the
+ * first LAN URL, how to trust the local CA on a phone, and whether Memos is proxied.
+ * Pure formatting (the QR renderer is injected), so it can be tested without a terminal.
+ */
+import type { RunningAppServer } from './app-server';
+
+export type QrRenderer = (text: string) => string;
+
+export function bannerLines(server: RunningAppServer, memosUrl: string | undefined): string[] {
+  const { urls } = server;
+  const lines = ['', 'Memos Offline is running.'];
+  lines.push(`  Local:    ${urls.local}${urls.localHttps ? `   (also ${urls.localHttps})` : ''}`);
+  urls.lan.forEach((url, i) => {
+    lines.push(`  ${i === 0 ? 'Network:' : '        '}  ${url}`);
+  });
+  if (server.httpPort !== undefined)
+    lines.push(`  HTTP:     http://127.0.0.1:${server.httpPort} (this machine only)`);
+  lines.push(
+    memosUrl
+      ? `  Memos:    proxying /api/ and /file/ to ${memosUrl}`
+      : '  Memos:    no Memos server is proxied (set MEMOS_URL to proxy one on this origin)',
+  );
+  if (server.tlsMode === 'off') {
+    lines.push('  TLS is off: other devices cannot install the app (a PWA needs HTTPS except on localhost).');
+  }
+  return lines;
+}
+
+export function phoneLines(server: RunningAppServer, qr: QrRenderer): string[] {
+  const first = server.urls.lan[0];
+  if (first === undefined || server.tlsMode === 'off') return [];
+  const lines = ['', qr(first).trimEnd(), `Scan to open ${first} on a phone on the same network.`];
+  if (server.tlsMode === 'local-ca') {
+    lines.push(
+      'First trust the local CA on the phone (once):',
+      `  1. Open ${first}/trust (accept the one-time warning) and download the certificate.`,
+      '  2. Android: Settings → Security → Encryption & credentials → Install a certificate → CA certificate.',
+      '  3. iOS: install the downloaded profile (Settings → General → VPN & Device Management), then enable it',
+      '     under Settings → General → About → Certificate Trust Settings. Then reopen the app URL and install it.',
+    );
+    if (server.caFingerprint256) lines.push(`  CA fingerprint (SHA-256): ${server.caFingerprint256}`);
+  }
+  return lines;
+}

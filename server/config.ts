@@ -1,0 +1,160 @@
+/**
+ * Server configuration from environment variables and command-line flags (flags win).
+ * Invariants: parsing is pure (argv, env and defaults are parameters); every rejected value
+ * is a one-line ConfigError naming the flag or variable and what a valid value looks like;
+ * empty environment variables count as unset; paths are resolved against the working directory.
+ */
+import { resolve } from 'node:path';
+import { defaultDataDir } from './data-dir';
+import { StartupError } from './errors';
+
+export class ConfigError extends StartupError {
+  override name = 'ConfigError';
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  httpPort?: number;
+  memosUrl?: string;
+  dataDir: string;
+  distDir: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tls: 'auto' | 'off';
+}
+
+export type CliCommand = { kind: 'help' } | { kind: 'run'; config: ServerConfig };
+
+export interface ConfigDefaults {
+  /** Where `npm run build` puts the app (`<repo>/dist`). */
+  distDir: string;
+  home: string;
+}
+
+/** Flag name → environment variable name, for options that take a value. */
+const VALUE_OPTIONS = {
+  port: 'PORT',
+  host: 'HOST',
+  'http-port': 'HTTP_PORT',
+  'memos-url': 'MEMOS_URL',
+  'data-dir': 'DATA_DIR',
+  'dist-dir': 'DIST_DIR',
+  'tls-cert': 'TLS_CERT',
+  'tls-key': 'TLS_KEY',
+} as const;
+
+type OptionName = keyof typeof VALUE_OPTIONS;
+
+export const USAGE = `Usage: tsx server/main.ts [options]   (every option can also be set with the environment variable shown)
+  --port <n>          PORT       HTTPS port, also plain HTTP for localhost (default 4173)
+  --host <addr>       HOST       bind address (default 0.0.0.0)
+  --http-port <n>     HTTP_PORT  extra plain-HTTP port on 127.0.0.1 only
+  --memos-url <url>   MEMOS_URL  Memos server to proxy under /api/ and /file/
+  --data-dir <dir>    DATA_DIR   where the local CA lives (default ~/.local/share/memos-offline)
+  --dist-dir <dir>    DIST_DIR   the built app (default ./dist)
+  --tls-cert <file>   TLS_CERT   your own PEM certificate (with --tls-key)
+  --tls-key <file>    TLS_KEY    its PEM private key
+  --no-tls            NO_TLS=1   plain HTTP only (phones cannot install the app then)`;
+
+function isOptionName(name: string): name is OptionName {
+  return Object.hasOwn(VALUE_OPTIONS, name);
+}
+
+interface Parsed {
+  values: Map<OptionName, { value: string; label: string }>;
+  noTls: boolean;
+  help: boolean;
+}
+
+function parseArgv(argv: readonly string[]): Parsed {
+  const parsed: Parsed = { values: new Map(), noTls: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') parsed.help = true;
+    else if (arg === '--no-tls') parsed.noTls = true;
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq === -1 ? undefined : eq);
+      if (!isOptionName(name))
+        throw new ConfigError(`Unknown option ${arg}: run with --help to see the options.`);
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined || value === '' || (eq === -1 && value.startsWith('--'))) {
+        throw new ConfigError(`Option --${name} needs a value: run with --help to see the options.`);
+      }
+      parsed.values.set(name, { value, label: `--${name}` });
+    } else {
+      throw new ConfigError(`Unexpected argument "${arg}": run with --help to see the options.`);
+    }
+  }
+  return parsed;
+}
+
+function parsePort(value: string, label: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new ConfigError(`${label} "${value}" is not a port number: use an integer from 0 to 65535.`);
+  }
+  return port;
+}
+
+function parseMemosUrl(value: string, label: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new ConfigError(`${label} "${value}" is not a Memos base URL: use one like http://localhost:5230.`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
+
+export function parseConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  defaults: ConfigDefaults,
+): CliCommand {
+  const parsed = parseArgv(argv);
+  if (parsed.help) return { kind: 'help' };
+  const get = (name: OptionName): { value: string; label: string } | undefined => {
+    const fromFlag = parsed.values.get(name);
+    if (fromFlag) return fromFlag;
+    const variable = VALUE_OPTIONS[name];
+    const fromEnv = env[variable];
+    return fromEnv ? { value: fromEnv, label: variable } : undefined;
+  };
+  const port = get('port');
+  const httpPort = get('http-port');
+  const memosUrl = get('memos-url');
+  const tlsCert = get('tls-cert');
+  const tlsKey = get('tls-key');
+  const noTls = parsed.noTls || TRUE_VALUES.has((env.NO_TLS ?? '').toLowerCase());
+
+  const config: ServerConfig = {
+    port: port ? parsePort(port.value, port.label) : 4173,
+    host: get('host')?.value ?? '0.0.0.0',
+    dataDir: resolve(get('data-dir')?.value ?? defaultDataDir(env, defaults.home)),
+    distDir: resolve(get('dist-dir')?.value ?? defaults.distDir),
+    tls: noTls ? 'off' : 'auto',
+  };
+  if (httpPort) config.httpPort = parsePort(httpPort.value, httpPort.label);
+  if (memosUrl) config.memosUrl = parseMemosUrl(memosUrl.value, memosUrl.label);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY (--tls-cert, --tls-key) must be given together.');
+  }
+  if (tlsCert && tlsKey) {
+    if (noTls) throw new ConfigError('--no-tls cannot be combined with TLS_CERT/TLS_KEY: drop one of them.');
+    config.tlsCert = resolve(tlsCert.value);
+    config.tlsKey = resolve(tlsKey.value);
+  }
+  if (config.httpPort !== undefined && config.httpPort !== 0 && config.httpPort === config.port) {
+    throw new ConfigError(
+      `HTTP_PORT must differ from PORT (both ${config.port}): the main port already serves HTTP to localhost.`,
+    );
+  }
+  return { kind: 'run', config };
+}

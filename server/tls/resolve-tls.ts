@@ -1,0 +1,60 @@
+/**
+ * Decides how the server does TLS: off, a user-supplied pair, or the generated local CA.
+ * Invariants: with the local CA, the served chain is `server.crt` followed by `ca.crt`
+ * (Chromium's `--ignore-certificate-errors-spki-list` only matches certificates the server
+ * actually sends, so the CA must be in the chain for its SPKI pin to work); the data
+ * directory is created and checked for writability only when the local CA is used.
+ */
+import { join } from 'node:path';
+import { ensureWritableDir } from '../data-dir';
+import type { Logger } from '../logger';
+import { ensureLocalCertificates } from './local-ca-store';
+import { type NetworkFacts, requiredSubjectNames } from './names';
+import { loadUserCertificate } from './user-cert';
+
+export type TlsSetup =
+  | { mode: 'off' }
+  | { mode: 'user'; certPem: string; keyPem: string }
+  | {
+      mode: 'local-ca';
+      certPem: string;
+      keyPem: string;
+      caCertPem: string;
+      caSpkiSha256Base64: string;
+      caFingerprint256: string;
+    };
+
+export interface TlsOptions {
+  tls: 'auto' | 'off';
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  dataDir: string;
+  network: NetworkFacts;
+  logger: Logger;
+}
+
+export function resolveTls(options: TlsOptions): TlsSetup {
+  if (options.tls === 'off') return { mode: 'off' };
+  if (options.tlsCert !== undefined && options.tlsKey !== undefined) {
+    return { mode: 'user', ...loadUserCertificate(options.tlsCert, options.tlsKey) };
+  }
+  ensureWritableDir(options.dataDir);
+  const dir = join(options.dataDir, 'tls');
+  const local = ensureLocalCertificates({
+    dir,
+    hostname: options.network.hostname,
+    names: requiredSubjectNames(options.network),
+  });
+  if (local.caStatus === 'created') options.logger.info(`Created a local CA in ${dir}`);
+  if (local.serverStatus === 'reissued') {
+    options.logger.info(`Reissued the server certificate (${local.reissueReason ?? 'outdated'})`);
+  }
+  return {
+    mode: 'local-ca',
+    certPem: `${local.serverCertPem.trim()}\n${local.caCertPem.trim()}\n`,
+    keyPem: local.serverKeyPem,
+    caCertPem: local.caCertPem,
+    caSpkiSha256Base64: local.caSpkiSha256Base64,
+    caFingerprint256: local.caFingerprint256,
+  };
+}
