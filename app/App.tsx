@@ -8,6 +8,7 @@ import type { ServiceWorkerControl } from './pwa/register';
 const ArchivedPage = lazy(() => import('./pages/ArchivedPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
 const SharePage = lazy(() => import('./pages/SharePage'));
+const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 
 export function App(props: { update: Accessor<ServiceWorkerControl | undefined> }) {
   return (
@@ -16,6 +17,7 @@ export function App(props: { update: Accessor<ServiceWorkerControl | undefined> 
       <Route path="/archived" component={ArchivedPage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/share" component={SharePage} />
+      <Route path="/conflicts" component={ConflictsPage} />
       <Route path="*" component={TimelinePage} />
     </Router>
   );

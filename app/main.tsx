@@ -6,6 +6,7 @@ import { registerServiceWorker, type ServiceWorkerControl } from './pwa/register
 import { AppContext, createAppState } from './state/app-context';
 import { createNotebookView } from './state/notebook-view';
 import { appServices } from './state/services';
+import { describeNotice, startSyncRuntime } from './state/sync-runtime';
 import './styles.css';
 
 const services = appServices();
@@ -14,7 +15,11 @@ if (!root) throw new Error('index.html has no #root element');
 
 render(() => {
   const view = createNotebookView(services.db, services.feed);
-  const state = createAppState(services, view);
+  const sync = startSyncRuntime(services, (notice) => {
+    const snippet = view.get(notice.name)?.snippet || 'A memo';
+    state.notify(notice.kind === 'conflict' ? 'error' : 'info', describeNotice(notice, snippet.slice(0, 60)));
+  });
+  const state = createAppState(services, view, sync);
   const [update, setUpdate] = createSignal<ServiceWorkerControl>();
   registerServiceWorker((control) => setUpdate(() => control));
   return (

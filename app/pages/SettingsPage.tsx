@@ -4,6 +4,7 @@
  */
 import { createResource, createSignal, Show } from 'solid-js';
 import { exportJson, exportMarkdownZip, importJson } from '../settings/backup';
+import { ServerSettings } from '../settings/ServerSettings';
 import { useApp } from '../state/app-context';
 import { requestPersistence, storageReport } from '../state/persistence';
 import { describeSaveError } from '../state/save-errors';
@@ -44,6 +45,8 @@ export default function SettingsPage() {
   return (
     <div class="settings">
       <h2 class="page-title">Settings</h2>
+
+      <ServerSettings />
 
       <section class="card" aria-labelledby="storage-heading">
         <h3 id="storage-heading">Storage on this device</h3>

@@ -6,6 +6,7 @@
 import { type Accessor, createContext, createSignal, type Setter, useContext } from 'solid-js';
 import type { NotebookView } from './notebook-view';
 import type { AppServices } from './services';
+import type { SyncState } from './sync-runtime';
 
 export interface Notice {
   id: number;
@@ -16,6 +17,7 @@ export interface Notice {
 export interface AppState {
   services: AppServices;
   view: NotebookView;
+  sync: SyncState;
   searchQuery: Accessor<string>;
   setSearchQuery: Setter<string>;
   notices: Accessor<readonly Notice[]>;
@@ -23,13 +25,14 @@ export interface AppState {
   dismiss(id: number): void;
 }
 
-export function createAppState(services: AppServices, view: NotebookView): AppState {
+export function createAppState(services: AppServices, view: NotebookView, sync: SyncState): AppState {
   const [searchQuery, setSearchQuery] = createSignal('');
   const [notices, setNotices] = createSignal<readonly Notice[]>([]);
   let nextId = 1;
   return {
     services,
     view,
+    sync,
     searchQuery,
     setSearchQuery,
     notices,

@@ -8,7 +8,8 @@ import { type MemoName, parseMemoName } from '../core/ids';
 
 export type StoreChange =
   | { type: 'memos'; names: MemoName[] }
-  | { type: 'outbox' }
+  /** `local`: a user's edit (wakes the sync); `sync`: the engine drained entries. */
+  | { type: 'outbox'; origin: 'local' | 'sync' }
   | { type: 'conflicts' }
   | { type: 'meta'; keys: string[] }
   | { type: 'reset' };
@@ -29,7 +30,7 @@ interface ChannelLike {
 
 export function parseStoreChange(data: unknown): StoreChange | undefined {
   if (!data || typeof data !== 'object') return undefined;
-  const message = data as { type?: unknown; names?: unknown; keys?: unknown };
+  const message = data as { type?: unknown; names?: unknown; keys?: unknown; origin?: unknown };
   switch (message.type) {
     case 'memos': {
       if (!Array.isArray(message.names)) return undefined;
@@ -41,6 +42,7 @@ export function parseStoreChange(data: unknown): StoreChange | undefined {
         ? { type: 'meta', keys: message.keys.filter((k): k is string => typeof k === 'string') }
         : undefined;
     case 'outbox':
+      return { type: 'outbox', origin: message.origin === 'sync' ? 'sync' : 'local' };
     case 'conflicts':
     case 'reset':
       return { type: message.type };

@@ -61,7 +61,7 @@ export async function applyImport(
   );
   if (touched.length > 0) {
     feed.publish({ type: 'memos', names: touched });
-    feed.publish({ type: 'outbox' });
+    feed.publish({ type: 'outbox', origin: 'local' });
   }
   return summary;
 }

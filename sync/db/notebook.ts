@@ -95,7 +95,7 @@ export function createNotebook(deps: NotebookDeps): Notebook {
       }),
     );
     feed.publish({ type: 'memos', names: [name] });
-    feed.publish({ type: 'outbox' });
+    feed.publish({ type: 'outbox', origin: 'local' });
   }
 
   async function update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined> {
@@ -117,7 +117,7 @@ export function createNotebook(deps: NotebookDeps): Notebook {
     );
     if (changed.length > 0) {
       feed.publish({ type: 'memos', names: [name] });
-      feed.publish({ type: 'outbox' });
+      feed.publish({ type: 'outbox', origin: 'local' });
     }
     return result;
   }

@@ -14,6 +14,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { MemoName } from '../core/ids';
 import type { LocalMemo, MemoField } from '../core/memo';
+import type { RemoteMemo } from '../core/remote';
 
 export type OutboxOp = 'create' | 'update' | 'delete';
 
@@ -25,6 +26,15 @@ export interface OutboxEntry {
   fields: MemoField[];
   /** epoch ms, device clock */
   at: number;
+}
+
+/** A content edit that could not be merged: the server kept its version, this is ours. */
+export interface ConflictRecord {
+  name: MemoName;
+  detectedAt: number;
+  localContent: string;
+  baseContent: string;
+  remoteContent: string;
 }
 
 export interface MetaRow {
@@ -55,12 +65,11 @@ export const CURRENT_SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1
 
 export const DEFAULT_DB_NAME = 'memos-offline';
 
-/** Rows of `bases` and `conflicts` are owned by the sync engine; typed there. */
 export class MemosDatabase extends Dexie {
   memos!: Table<LocalMemo, MemoName>;
   outbox!: Table<OutboxEntry, number>;
-  bases!: Table<{ name: MemoName }, MemoName>;
-  conflicts!: Table<{ name: MemoName }, MemoName>;
+  bases!: Table<RemoteMemo, MemoName>;
+  conflicts!: Table<ConflictRecord, MemoName>;
   meta!: Table<MetaRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, upToVersion: number = CURRENT_SCHEMA_VERSION) {

@@ -1,0 +1,171 @@
+/**
+ * Settings → Memos server. Not connected: "Server URL" (empty = this app's own origin,
+ * through its proxy), then either "Access token" or "Username" + "Password" (exchanged
+ * once for a token; the password is never stored), and "Connect". Connected: who is
+ * signed in, and "Disconnect", which keeps local memos unless the user also asks to
+ * delete them.
+ */
+import { createSignal, Show } from 'solid-js';
+import { describeFailure } from '../../sync';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useApp } from '../state/app-context';
+
+export function ServerSettings() {
+  const app = useApp();
+  const sync = app.sync;
+  const [serverUrl, setServerUrl] = createSignal('');
+  const [token, setToken] = createSignal('');
+  const [username, setUsername] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string }>();
+  const [clearData, setClearData] = createSignal(false);
+  const [confirmClear, setConfirmClear] = createSignal(false);
+
+  async function connect() {
+    setBusy(true);
+    setMessage(undefined);
+    const usePassword = token().trim() === '' && username().trim() !== '';
+    const result = await sync.controller.connect(
+      usePassword
+        ? { serverUrl: serverUrl(), username: username().trim(), password: password() }
+        : { serverUrl: serverUrl(), token: token() },
+    );
+    setBusy(false);
+    if (result.ok) {
+      setToken('');
+      setPassword('');
+      setMessage({
+        kind: 'ok',
+        text: `Connected as ${result.value.displayName} (${result.value.user}). Syncing…`,
+      });
+    } else {
+      setMessage({ kind: 'error', text: `Could not connect: ${describeFailure(result.error)}.` });
+    }
+  }
+
+  async function disconnect() {
+    await sync.controller.disconnect({ clearData: clearData() });
+    setMessage({
+      kind: 'ok',
+      text: clearData()
+        ? 'Disconnected; the memos on this device were deleted.'
+        : 'Disconnected; your memos stay on this device.',
+    });
+    setClearData(false);
+  }
+
+  return (
+    <section class="card" aria-labelledby="server-heading">
+      <h3 id="server-heading">Memos server</h3>
+      <Show
+        when={sync.connection()}
+        fallback={
+          <form
+            class="server-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void connect();
+            }}
+          >
+            <label>
+              Server URL
+              <input
+                type="url"
+                inputMode="url"
+                placeholder="empty = the Memos server behind this app"
+                value={serverUrl()}
+                onInput={(e) => setServerUrl(e.currentTarget.value)}
+              />
+            </label>
+            <label>
+              Access token
+              <input
+                type="text"
+                class="secret"
+                autocomplete="off"
+                spellcheck={false}
+                placeholder="memos_pat_…"
+                value={token()}
+                onInput={(e) => setToken(e.currentTarget.value)}
+              />
+            </label>
+            <p class="hint">
+              Or sign in once with your Memos username and password; the app keeps only a token.
+            </p>
+            <div class="two-fields">
+              <label>
+                Username
+                <input
+                  type="text"
+                  autocomplete="username"
+                  value={username()}
+                  onInput={(e) => setUsername(e.currentTarget.value)}
+                />
+              </label>
+              <label>
+                Password
+                <input
+                  type="text"
+                  class="secret"
+                  autocomplete="off"
+                  spellcheck={false}
+                  value={password()}
+                  onInput={(e) => setPassword(e.currentTarget.value)}
+                />
+              </label>
+            </div>
+            <button
+              type="submit"
+              class="primary"
+              disabled={busy() || (token().trim() === '' && username().trim() === '')}
+            >
+              {busy() ? 'Connecting…' : 'Connect'}
+            </button>
+          </form>
+        }
+      >
+        {(connection) => (
+          <>
+            <p>
+              {`Signed in as ${connection().displayName} (${connection().user}) on ${connection().serverUrl || 'this app’s server'}.`}
+            </p>
+            <label class="checkbox-row">
+              <input
+                type="checkbox"
+                checked={clearData()}
+                onChange={(e) => setClearData(e.currentTarget.checked)}
+              />
+              Also delete the memos stored on this device
+            </label>
+            <button type="button" onClick={() => (clearData() ? setConfirmClear(true) : void disconnect())}>
+              Disconnect
+            </button>
+          </>
+        )}
+      </Show>
+      <Show when={message()}>
+        {(m) => (
+          <p
+            class={m().kind === 'error' ? 'error' : 'success'}
+            role={m().kind === 'error' ? 'alert' : 'status'}
+          >
+            {m().text}
+          </p>
+        )}
+      </Show>
+      <Show when={confirmClear()}>
+        <ConfirmDialog
+          title="Delete the memos on this device?"
+          body="They stay on the server. Unsynced changes on this device are lost."
+          confirmLabel="Disconnect and delete"
+          onCancel={() => setConfirmClear(false)}
+          onConfirm={() => {
+            setConfirmClear(false);
+            void disconnect();
+          }}
+        />
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs sync in this page: builds the controller with the browser's services (fetch, Web
+ * Locks, timers, online state), wires the page triggers (online, tab visible, a message
+ * from the service worker's Background Sync) and exposes the reactive sync state every
+ * tab shows: connection, status, pending count, conflicts.
+ */
+import { type Accessor, createSignal } from 'solid-js';
+import {
+  type ConflictRecord,
+  type Conflicts,
+  type Connection,
+  createConflicts,
+  createMetaStore,
+  createSyncController,
+  type SyncController,
+  type SyncNotice,
+  type SyncStatusRecord,
+} from '../../sync';
+import type { AppServices } from './services';
+
+export interface SyncState {
+  controller: SyncController;
+  conflicts: Conflicts;
+  connection: Accessor<Connection | undefined>;
+  status: Accessor<SyncStatusRecord>;
+  pending: Accessor<number>;
+  conflictList: Accessor<readonly ConflictRecord[]>;
+  online: Accessor<boolean>;
+}
+
+function deviceLabel(): string {
+  const platform = (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData
+    ?.platform;
+  return platform || navigator.platform || 'browser';
+}
+
+export function describeNotice(notice: SyncNotice, snippet: string): string {
+  switch (notice.kind) {
+    case 'conflict':
+      return `“${snippet}” was changed here and on the server in the same place. The server's version is shown; yours is kept under Conflicts.`;
+    case 'recreated-after-remote-delete':
+      return `“${snippet}” had been deleted on the server while you edited it here; your version was put back on the server.`;
+    case 'restored-after-remote-edit':
+      return `“${snippet}” was edited on the server after you deleted it here, so it was restored with those edits.`;
+  }
+}
+
+export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncNotice) => void): SyncState {
+  const meta = createMetaStore(services.db, services.feed);
+  const conflicts = createConflicts(services.db, services.feed, services.notebook);
+  const [connection, setConnection] = createSignal<Connection>();
+  const [status, setStatus] = createSignal<SyncStatusRecord>({ phase: 'idle' });
+  const [pending, setPending] = createSignal(0);
+  const [conflictList, setConflictList] = createSignal<readonly ConflictRecord[]>([]);
+  const [online, setOnline] = createSignal(navigator.onLine);
+
+  const controller = createSyncController({
+    db: services.db,
+    feed: services.feed,
+    now: services.now,
+    setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    clearTimeout: (handle) => window.clearTimeout(handle as number),
+    random: Math.random,
+    isOnline: () => navigator.onLine,
+    ...(navigator.locks ? { locks: navigator.locks } : {}),
+    deviceLabel: deviceLabel(),
+    onNotice,
+  });
+
+  const refreshMeta = async () => {
+    setConnection(await meta.connection());
+    setStatus(await meta.status());
+  };
+  const refreshPending = async () =>
+    setPending((await services.db.outbox.orderBy('name').uniqueKeys()).length);
+  const refreshConflicts = async () => setConflictList(await conflicts.list());
+
+  services.feed.subscribe((change) => {
+    if (change.type === 'meta') void refreshMeta();
+    else if (change.type === 'outbox') void refreshPending();
+    else if (change.type === 'conflicts') void refreshConflicts();
+    else if (change.type === 'reset') void Promise.all([refreshMeta(), refreshPending(), refreshConflicts()]);
+  });
+  void Promise.all([refreshMeta(), refreshPending(), refreshConflicts()]).then(() => controller.start());
+
+  window.addEventListener('online', () => {
+    setOnline(true);
+    controller.trigger('online', { full: true });
+  });
+  window.addEventListener('offline', () => setOnline(false));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') controller.trigger('visible');
+  });
+  navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { type?: unknown } | null;
+    if (data?.type === 'background-sync') controller.trigger('background');
+  });
+
+  return { controller, conflicts, connection, status, pending, conflictList, online };
+}

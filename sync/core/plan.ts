@@ -1,0 +1,155 @@
+/**
+ * The pure heart of sync: given one memo's local row, its pending local changes, its base
+ * (the server state we last synced) and its remote state, decide what to do. No I/O, no
+ * clock, no Dexie. Rule IDs refer to sync/SPEC.md; tests are named after them.
+ */
+import type { MemoName } from './ids';
+import { type LocalMemo, MEMO_FIELDS, type MemoField, type MemoFields, pickFields } from './memo';
+import { changedFields, type RemoteMemo, sameFields, sameServerState } from './remote';
+import { mergeText } from './text-merge';
+
+/** What the outbox holds for one memo, coalesced. */
+export interface PendingSummary {
+  /** The first pending op is a create (the memo may not exist remotely yet). */
+  created: boolean;
+  /** The last pending op is a delete (the local row is gone). */
+  deleted: boolean;
+  /** Highest outbox seq covered by this summary; entries above it arrived later. */
+  maxSeq: number;
+}
+
+export type RemoteState = { present: true; memo: RemoteMemo } | { present: false };
+
+export interface PlanInput {
+  name: MemoName;
+  local: LocalMemo | undefined;
+  pending: PendingSummary | undefined;
+  base: RemoteMemo | undefined;
+  remote: RemoteState;
+}
+
+/** Something the user must be told about. */
+export type SyncNotice =
+  | { kind: 'recreated-after-remote-delete'; name: MemoName }
+  | { kind: 'restored-after-remote-edit'; name: MemoName }
+  | { kind: 'conflict'; name: MemoName };
+
+export interface ConflictDraft {
+  /** Content this device wanted; the server keeps its own until the user decides. */
+  localContent: string;
+  baseContent: string;
+  remoteContent: string;
+}
+
+export type MemoPlan =
+  /** Nothing to do. */
+  | { kind: 'noop' }
+  /** [P1] Take the server's memo: local := remote, base := remote. */
+  | { kind: 'apply-remote'; remote: RemoteMemo; notice?: SyncNotice }
+  /** [D1] The server deleted a memo this device has not changed: delete it here. */
+  | { kind: 'delete-local' }
+  /** [D4] Gone on both sides: drop the base and the outbox entries. */
+  | { kind: 'forget' }
+  /** [C1] POST with memoId = uid; then [C2] PATCH pinned/state when needed. */
+  | { kind: 'push-create'; fields: MemoFields; createTime: number; notice?: SyncNotice }
+  /**
+   * [U1] PATCH the server to `merged` (only `mask` fields), keeping `conflict` locally when
+   * the content could not be merged. An empty mask only adopts the remote as the new base.
+   */
+  | {
+      kind: 'push-update';
+      remote: RemoteMemo;
+      merged: MemoFields;
+      mask: MemoField[];
+      conflict?: ConflictDraft;
+    }
+  /** [D2] DELETE on the server (404 counts as done). */
+  | { kind: 'push-delete' };
+
+/** [M1–M3] Field-wise three-way merge; content by text merge, scalars: a one-sided change wins, else local. */
+export function mergeFields(
+  local: MemoFields,
+  base: MemoFields,
+  remote: MemoFields,
+): { merged: MemoFields; conflict?: ConflictDraft } {
+  const merged: MemoFields = pickFields(remote);
+  let conflict: ConflictDraft | undefined;
+  for (const field of MEMO_FIELDS) {
+    const localChanged = local[field] !== base[field];
+    const remoteChanged = remote[field] !== base[field];
+    if (!localChanged || local[field] === remote[field]) continue;
+    if (!remoteChanged) {
+      Object.assign(merged, { [field]: local[field] });
+      continue;
+    }
+    if (field === 'content') {
+      const outcome = mergeText(local.content, base.content, remote.content);
+      if (outcome.ok) merged.content = outcome.text;
+      else
+        conflict = { localContent: local.content, baseContent: base.content, remoteContent: remote.content };
+    } else {
+      // [M3] Both sides set a scalar differently: the later, local intent wins.
+      Object.assign(merged, { [field]: local[field] });
+    }
+  }
+  return conflict ? { merged, conflict } : { merged };
+}
+
+export function planMemo(input: PlanInput): MemoPlan {
+  const { local, pending, base, remote } = input;
+
+  if (!pending) {
+    if (remote.present) {
+      // [P1] A clean memo follows the server.
+      if (local && base && sameServerState(base, remote.memo) && sameFields(local, remote.memo))
+        return { kind: 'noop' };
+      return { kind: 'apply-remote', remote: remote.memo };
+    }
+    // [D1] Known to the server before, now gone, not changed here: delete locally.
+    if (base) return local ? { kind: 'delete-local' } : { kind: 'forget' };
+    // [C4] A local memo the server never had and no outbox entry (e.g. after disconnect): push it.
+    if (local) return { kind: 'push-create', fields: pickFields(local), createTime: local.createTime };
+    return { kind: 'noop' };
+  }
+
+  if (pending.deleted || !local) {
+    if (!remote.present) return { kind: 'forget' }; // [D4]
+    // [D3] Deleted here, but edited on the server since we last saw it: restore with the edit.
+    if (base && !sameFields(base, remote.memo)) {
+      return {
+        kind: 'apply-remote',
+        remote: remote.memo,
+        notice: { kind: 'restored-after-remote-edit', name: input.name },
+      };
+    }
+    return { kind: 'push-delete' }; // [D2]
+  }
+
+  if (!remote.present) {
+    // [C1] Never on the server yet, or [C3] deleted on the server while edited here: (re-)create it.
+    const notice: SyncNotice | undefined =
+      base && !pending.created ? { kind: 'recreated-after-remote-delete', name: input.name } : undefined;
+    return {
+      kind: 'push-create',
+      fields: pickFields(local),
+      createTime: local.createTime,
+      ...(notice ? { notice } : {}),
+    };
+  }
+
+  // [U2] With no base (a create whose response was lost, or an import of a server memo),
+  // the remote copy is the ancestor when its content equals ours; otherwise content conflicts.
+  const ancestor: MemoFields = base ?? {
+    ...pickFields(remote.memo),
+    content: remote.memo.content === local.content ? local.content : '',
+  };
+  const { merged, conflict } =
+    base || remote.memo.content === local.content
+      ? mergeFields(local, ancestor, remote.memo)
+      : {
+          merged: { ...pickFields(local), content: remote.memo.content },
+          conflict: { localContent: local.content, baseContent: '', remoteContent: remote.memo.content },
+        };
+  const mask = changedFields(remote.memo, merged);
+  return { kind: 'push-update', remote: remote.memo, merged, mask, ...(conflict ? { conflict } : {}) };
+}

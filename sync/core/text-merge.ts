@@ -1,0 +1,49 @@
+/**
+ * Three-way merge of memo content (node-diff3). Line-level first; a region where both
+ * sides changed the same lines is retried word by word, so two edits to different parts
+ * of one line still merge. Returns the merged text only when no region conflicts.
+ */
+import { diff3Merge } from 'node-diff3';
+
+export type MergeOutcome = { ok: true; text: string } | { ok: false };
+
+function words(text: string): string[] {
+  return text.match(/\s+|[^\s]+/g) ?? [];
+}
+
+function mergeTokens(
+  mine: string[],
+  base: string[],
+  theirs: string[],
+  joiner: string,
+  retry: boolean,
+): string | undefined {
+  const regions = diff3Merge(mine, base, theirs, { excludeFalseConflicts: true });
+  const out: string[] = [];
+  for (const region of regions) {
+    if (region.ok) {
+      out.push(...region.ok);
+      continue;
+    }
+    const conflict = region.conflict;
+    if (!conflict || !retry) return undefined;
+    const merged = mergeTokens(
+      words(conflict.a.join(joiner)),
+      words(conflict.o.join(joiner)),
+      words(conflict.b.join(joiner)),
+      '',
+      false,
+    );
+    if (merged === undefined) return undefined;
+    out.push(merged);
+  }
+  return out.join(joiner);
+}
+
+export function mergeText(mine: string, base: string, theirs: string): MergeOutcome {
+  if (mine === theirs) return { ok: true, text: mine };
+  if (mine === base) return { ok: true, text: theirs };
+  if (theirs === base) return { ok: true, text: mine };
+  const merged = mergeTokens(mine.split('\n'), base.split('\n'), theirs.split('\n'), '\n', true);
+  return merged === undefined ? { ok: false } : { ok: true, text: merged };
+}

@@ -1,0 +1,174 @@
+/**
+ * Pushing the outbox [O2, C1–C4, U1, D2, D3, O4]: memos in the order of their first
+ * pending entry, each coalesced into one plan made from (local, pending, base, remote).
+ * The remote state is re-read right before every update or delete. Per-memo rejections
+ * (400) mark that memo and the push goes on; transport, auth and server failures stop it.
+ */
+
+import type { ApiFailure, ApiResult, MemosApi, UpdatePath } from '../api/types';
+import type { MemoName } from '../core/ids';
+import { uidOf } from '../core/ids';
+import type { LocalMemo, MemoFields } from '../core/memo';
+import { type MemoPlan, planMemo, type RemoteState, type SyncNotice } from '../core/plan';
+import type { RemoteMemo } from '../core/remote';
+import type { PendingEntry, SyncStore } from './sync-store';
+
+export interface PushResult {
+  pushed: number;
+  rejected: number;
+  requests: number;
+  notices: SyncNotice[];
+  /** Set when the push stopped early. */
+  error?: ApiFailure;
+}
+
+/** Failures that concern one memo only; anything else stops the whole push. */
+function isPerMemo(failure: ApiFailure): boolean {
+  return failure.kind === 'invalid' || failure.kind === 'forbidden';
+}
+
+function patchOf(fields: MemoFields, mask: readonly (keyof MemoFields)[]): Partial<MemoFields> {
+  const patch: Partial<MemoFields> = {};
+  for (const field of mask) Object.assign(patch, { [field]: fields[field] });
+  return patch;
+}
+
+export async function pushOutbox(
+  api: MemosApi,
+  store: SyncStore,
+  entries: readonly PendingEntry[],
+): Promise<PushResult> {
+  const result: PushResult = { pushed: 0, rejected: 0, requests: 0, notices: [] };
+  const names = entries.map((e) => e.name);
+  const locals = await store.locals(names);
+  const bases = await store.bases(names);
+
+  const call = async <T>(request: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> => {
+    result.requests++;
+    return request();
+  };
+
+  async function readRemote(name: MemoName): Promise<ApiResult<RemoteState>> {
+    const got = await call(() => api.get(name));
+    if (got.ok) return { ok: true, value: { present: true, memo: got.value } };
+    if (got.error.kind === 'not-found') return { ok: true, value: { present: false } };
+    return got;
+  }
+
+  async function followUp(
+    name: MemoName,
+    created: RemoteMemo,
+    fields: MemoFields,
+  ): Promise<ApiResult<RemoteMemo>> {
+    // [C2] pinned and state cannot be set on create.
+    const mask = (['pinned', 'state'] as const).filter((f) => created[f] !== fields[f]);
+    if (mask.length === 0) return { ok: true, value: created };
+    return call(() => api.update(name, patchOf(fields, mask), [...mask, 'update_time']));
+  }
+
+  async function execute(
+    entry: PendingEntry,
+    local: LocalMemo | undefined,
+    plan: MemoPlan,
+    depth: number,
+  ): Promise<ApiFailure | undefined> {
+    const { name, maxSeq } = entry;
+    switch (plan.kind) {
+      case 'noop':
+      case 'delete-local':
+        return undefined;
+      case 'forget':
+        await store.forget(name, maxSeq);
+        return undefined;
+      case 'apply-remote':
+        await store.restored(name, maxSeq, plan.remote);
+        if (plan.notice) result.notices.push(plan.notice);
+        return undefined;
+      case 'push-delete': {
+        const removed = await call(() => api.remove(name));
+        if (!removed.ok && removed.error.kind !== 'not-found') return removed.error;
+        await store.forget(name, maxSeq);
+        result.pushed++;
+        return undefined;
+      }
+      case 'push-create': {
+        const created = await call(() =>
+          api.create(uidOf(name), {
+            content: plan.fields.content,
+            visibility: plan.fields.visibility,
+            createTime: plan.createTime,
+          }),
+        );
+        if (!created.ok) {
+          if (created.error.kind !== 'already-exists' || depth > 1) return created.error;
+          // [C3] It exists already (an earlier attempt landed): read it and merge, never duplicate.
+          const remote = await readRemote(name);
+          if (!remote.ok) return remote.error;
+          return execute(
+            entry,
+            local,
+            planMemo({ name, local, pending: entry, base: bases.get(name), remote: remote.value }),
+            depth + 1,
+          );
+        }
+        const final = await followUp(name, created.value, plan.fields);
+        if (!final.ok) return final.error;
+        await store.pushed(name, maxSeq, final.value);
+        if (plan.notice) result.notices.push(plan.notice);
+        result.pushed++;
+        return undefined;
+      }
+      case 'push-update': {
+        let server = plan.remote;
+        if (plan.mask.length > 0) {
+          const mask: UpdatePath[] = [...plan.mask, 'update_time'];
+          const updated = await call(() => api.update(name, patchOf(plan.merged, plan.mask), mask));
+          if (!updated.ok) {
+            if (updated.error.kind !== 'not-found' || depth > 1) return updated.error;
+            // Deleted between our read and our write: plan again with it absent [C4].
+            return execute(
+              entry,
+              local,
+              planMemo({ name, local, pending: entry, base: bases.get(name), remote: { present: false } }),
+              depth + 1,
+            );
+          }
+          server = updated.value;
+        }
+        await store.pushed(name, maxSeq, server, plan.conflict);
+        if (plan.conflict) result.notices.push({ kind: 'conflict', name });
+        result.pushed++;
+        return undefined;
+      }
+    }
+  }
+
+  for (const entry of entries) {
+    const local = locals.get(entry.name);
+    // [O4] A memo the server rejected waits until the user changes it again.
+    if (local?.syncIssue && !entry.deleted) continue;
+    const base = bases.get(entry.name);
+    let remote: RemoteState;
+    if (entry.created && !base && !entry.deleted && local) {
+      remote = { present: false }; // [C1] A first create needs no read: 409 tells us if it exists.
+    } else {
+      const read = await readRemote(entry.name);
+      if (!read.ok) {
+        result.error = read.error;
+        return result;
+      }
+      remote = read.value;
+    }
+    const plan = planMemo({ name: entry.name, local, pending: entry, base, remote });
+    const failure = await execute(entry, local, plan, 0);
+    if (!failure) continue;
+    if (isPerMemo(failure)) {
+      result.rejected++;
+      await store.rejected(entry.name, failure.message);
+      continue;
+    }
+    result.error = failure;
+    return result;
+  }
+  return result;
+}

@@ -1,0 +1,183 @@
+/**
+ * Persistence of sync results. Every write re-checks, inside its transaction, that no
+ * local change slipped in since the plan was made [O3, P2]: a remote state is applied
+ * only to memos still without pending entries, and a push result replaces the local row
+ * only when no newer outbox entry exists (otherwise only the base moves). Listeners
+ * hear about changes after each commit.
+ */
+import type { MemoName } from '../core/ids';
+import { type LocalMemo, MEMO_FIELDS } from '../core/memo';
+import type { ConflictDraft, PendingSummary } from '../core/plan';
+import { localFromRemote, type RemoteMemo } from '../core/remote';
+import type { ChangeFeed } from '../db/change-feed';
+import type { ConflictRecord, MemosDatabase } from '../db/schema';
+import { withStorageErrors } from '../db/storage-errors';
+
+export interface PendingEntry extends PendingSummary {
+  name: MemoName;
+  firstSeq: number;
+}
+
+export interface SyncStore {
+  pending(): Promise<PendingEntry[]>;
+  locals(names: readonly MemoName[]): Promise<Map<MemoName, LocalMemo>>;
+  bases(names?: readonly MemoName[]): Promise<Map<MemoName, RemoteMemo>>;
+  localCount(): Promise<number>;
+  /** [P1, P2] Applies server states to memos that are (still) clean. Returns the names applied. */
+  applyRemote(remotes: readonly RemoteMemo[]): Promise<MemoName[]>;
+  /** [D1] Deletes memos the server no longer has, if (still) clean. */
+  deleteLocal(names: readonly MemoName[]): Promise<MemoName[]>;
+  /** [D4] Drops base and outbox entries up to maxSeq. */
+  forget(name: MemoName, maxSeq: number): Promise<void>;
+  /** After a successful push: base := server, local := server unless newer edits exist. */
+  pushed(name: MemoName, maxSeq: number, server: RemoteMemo, conflict?: ConflictDraft): Promise<void>;
+  /** [D3] Local delete lost to a remote edit: restore the memo, drop the delete. */
+  restored(name: MemoName, maxSeq: number, server: RemoteMemo): Promise<void>;
+  /** [O4] The server rejected this memo; remember why on the memo. */
+  rejected(name: MemoName, message: string): Promise<void>;
+  conflicts(): Promise<ConflictRecord[]>;
+  /** [S3] The user chose to keep memos the server no longer has: upload them again. */
+  keepAsLocal(names: readonly MemoName[]): Promise<void>;
+}
+
+export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => number): SyncStore {
+  const tables = [db.memos, db.outbox, db.bases, db.conflicts] as const;
+  const tx = <T>(work: () => Promise<T>) => withStorageErrors(() => db.transaction('rw', [...tables], work));
+  const announce = (names: readonly MemoName[], extra: Array<'outbox' | 'conflicts'> = []) => {
+    if (names.length > 0) feed.publish({ type: 'memos', names: [...names] });
+    for (const type of extra) feed.publish(type === 'outbox' ? { type, origin: 'sync' } : { type });
+  };
+
+  async function hasPendingAfter(name: MemoName, seq: number): Promise<boolean> {
+    return (
+      (await db.outbox
+        .where('name')
+        .equals(name)
+        .filter((e) => (e.seq ?? 0) > seq)
+        .count()) > 0
+    );
+  }
+
+  async function dropOutbox(name: MemoName, maxSeq: number): Promise<void> {
+    await db.outbox
+      .where('name')
+      .equals(name)
+      .filter((e) => (e.seq ?? 0) <= maxSeq)
+      .delete();
+  }
+
+  return {
+    async pending() {
+      const entries = await db.outbox.orderBy('seq').toArray();
+      const byName = new Map<MemoName, PendingEntry>();
+      for (const entry of entries) {
+        const seq = entry.seq ?? 0;
+        const current = byName.get(entry.name);
+        if (!current) {
+          byName.set(entry.name, {
+            name: entry.name,
+            firstSeq: seq,
+            maxSeq: seq,
+            created: entry.op === 'create',
+            deleted: entry.op === 'delete',
+          });
+        } else {
+          current.maxSeq = seq;
+          current.deleted = entry.op === 'delete';
+          // A create after a delete (re-import) means the memo is new again.
+          if (entry.op === 'create') current.created = true;
+        }
+      }
+      return [...byName.values()].sort((a, b) => a.firstSeq - b.firstSeq);
+    },
+    async locals(names) {
+      const rows = await db.memos.bulkGet([...names]);
+      const map = new Map<MemoName, LocalMemo>();
+      for (const row of rows) if (row) map.set(row.name, row);
+      return map;
+    },
+    async bases(names) {
+      const rows = names ? await db.bases.bulkGet([...names]) : await db.bases.toArray();
+      const map = new Map<MemoName, RemoteMemo>();
+      for (const row of rows) if (row) map.set(row.name, row);
+      return map;
+    },
+    localCount: () => db.memos.count(),
+    async applyRemote(remotes) {
+      if (remotes.length === 0) return [];
+      const applied = await tx(async () => {
+        const names = remotes.map((r) => r.name);
+        const dirty = new Set((await db.outbox.where('name').anyOf(names).toArray()).map((e) => e.name));
+        const clean = remotes.filter((r) => !dirty.has(r.name));
+        await db.bases.bulkPut(clean);
+        await db.memos.bulkPut(clean.map(localFromRemote));
+        return clean.map((r) => r.name);
+      });
+      announce(applied);
+      return applied;
+    },
+    async deleteLocal(names) {
+      if (names.length === 0) return [];
+      const deleted = await tx(async () => {
+        const dirty = new Set(
+          (
+            await db.outbox
+              .where('name')
+              .anyOf([...names])
+              .toArray()
+          ).map((e) => e.name),
+        );
+        const clean = names.filter((n) => !dirty.has(n));
+        await db.memos.bulkDelete(clean);
+        await db.bases.bulkDelete(clean);
+        return clean;
+      });
+      announce(deleted);
+      return deleted;
+    },
+    async forget(name, maxSeq) {
+      await tx(async () => {
+        await db.bases.delete(name);
+        await dropOutbox(name, maxSeq);
+      });
+      announce([], ['outbox']);
+    },
+    async pushed(name, maxSeq, server, conflict) {
+      await tx(async () => {
+        await db.bases.put(server);
+        const newer = await hasPendingAfter(name, maxSeq);
+        await dropOutbox(name, maxSeq);
+        if (!newer) await db.memos.put(localFromRemote(server));
+        if (conflict) await db.conflicts.put({ name, detectedAt: now(), ...conflict });
+      });
+      announce([name], conflict ? ['outbox', 'conflicts'] : ['outbox']);
+    },
+    async restored(name, maxSeq, server) {
+      await tx(async () => {
+        await db.bases.put(server);
+        const newer = await hasPendingAfter(name, maxSeq);
+        await dropOutbox(name, maxSeq);
+        if (!newer) await db.memos.put(localFromRemote(server));
+      });
+      announce([name], ['outbox']);
+    },
+    async rejected(name, message) {
+      await tx(async () => {
+        const memo = await db.memos.get(name);
+        if (memo) await db.memos.put({ ...memo, syncIssue: { message, at: now() } });
+      });
+      announce([name]);
+    },
+    conflicts: () => db.conflicts.toArray(),
+    async keepAsLocal(names) {
+      await tx(async () => {
+        const present = (await db.memos.bulkGet([...names])).filter((m) => m !== undefined);
+        await db.bases.bulkDelete(present.map((m) => m.name));
+        await db.outbox.bulkAdd(
+          present.map((m) => ({ name: m.name, op: 'create' as const, fields: [...MEMO_FIELDS], at: now() })),
+        );
+      });
+      announce([], ['outbox']);
+    },
+  };
+}

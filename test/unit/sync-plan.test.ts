@@ -1,0 +1,167 @@
+/**
+ * The pure planner, as a table: (local, pending, base, remote) → plan. Each row is named
+ * after the SPEC.md rule it checks. Notation: fields are written as "content|visibility|
+ * state|pinned" shorthands via the helpers below.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MemoName } from '../../sync/core/ids';
+import type { LocalMemo, MemoFields } from '../../sync/core/memo';
+import { mergeFields, type PendingSummary, planMemo, type RemoteState } from '../../sync/core/plan';
+import type { RemoteMemo } from '../../sync/core/remote';
+import { buildLocalMemo } from '../../sync/db/notebook';
+
+const NAME = 'memos/00000000-0000-4000-8000-000000000001' as MemoName;
+
+function fields(content: string, extra: Partial<MemoFields> = {}): MemoFields {
+  return { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, ...extra };
+}
+function local(content: string, extra: Partial<MemoFields> = {}): LocalMemo {
+  return buildLocalMemo(NAME, fields(content, extra), { createTime: 1000, updateTime: 2000 });
+}
+function remote(content: string, extra: Partial<MemoFields> = {}, updateTime = 5000): RemoteMemo {
+  return { ...local(content, extra), creator: 'users/me', updateTime };
+}
+const present = (memo: RemoteMemo): RemoteState => ({ present: true, memo });
+const absent: RemoteState = { present: false };
+const edited: PendingSummary = { created: false, deleted: false, maxSeq: 3 };
+const created: PendingSummary = { created: true, deleted: false, maxSeq: 1 };
+const deleted: PendingSummary = { created: false, deleted: true, maxSeq: 4 };
+
+describe('sync planner', () => {
+  it('[P1] a clean memo takes a changed server state', () => {
+    const plan = planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: present(remote('b', {}, 6000)) });
+    expect(plan).toMatchObject({ kind: 'apply-remote', remote: { content: 'b' } });
+  });
+
+  it('[P1] a clean memo whose server copy is unchanged needs nothing', () => {
+    const plan = planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: present(remote('a')) });
+    expect(plan.kind).toBe('noop');
+  });
+
+  it('[P1] a new server memo is added locally', () => {
+    expect(planMemo({ name: NAME, local: undefined, pending: undefined, base: undefined, remote: present(remote('new')) }).kind).toBe(
+      'apply-remote',
+    );
+  });
+
+  it('[P1] a pin made in the web UI without an update_time bump is still applied', () => {
+    const plan = planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: present(remote('a', { pinned: true })) });
+    expect(plan).toMatchObject({ kind: 'apply-remote', remote: { pinned: true } });
+  });
+
+  it('[D1] a clean memo gone from the server is deleted locally', () => {
+    expect(planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: absent }).kind).toBe('delete-local');
+  });
+
+  it('[C1] a memo never on the server is created', () => {
+    const plan = planMemo({ name: NAME, local: local('offline note', { pinned: true }), pending: created, base: undefined, remote: absent });
+    expect(plan).toMatchObject({ kind: 'push-create', createTime: 1000, fields: { content: 'offline note', pinned: true } });
+    expect(plan).not.toHaveProperty('notice');
+  });
+
+  it('[C3][U2] a create that already landed is adopted, then only the remaining fields are pushed', () => {
+    const plan = planMemo({
+      name: NAME,
+      local: local('same', { pinned: true, state: 'ARCHIVED' }),
+      pending: created,
+      base: undefined,
+      remote: present(remote('same')),
+    });
+    expect(plan).toMatchObject({ kind: 'push-update', mask: ['state', 'pinned'] });
+    expect(plan).not.toHaveProperty('conflict');
+  });
+
+  it('[U2][M4] a create colliding with different server content keeps ours as a conflict', () => {
+    const plan = planMemo({ name: NAME, local: local('mine'), pending: created, base: undefined, remote: present(remote('theirs')) });
+    expect(plan).toMatchObject({ kind: 'push-update', conflict: { localContent: 'mine', remoteContent: 'theirs' } });
+  });
+
+  it('[C4] a local edit to a memo deleted on the server re-creates it and tells the user', () => {
+    const plan = planMemo({ name: NAME, local: local('edited'), pending: edited, base: remote('orig'), remote: absent });
+    expect(plan).toMatchObject({ kind: 'push-create', notice: { kind: 'recreated-after-remote-delete' } });
+  });
+
+  it('[U1][M1] a local edit on an unchanged server memo pushes only the changed field', () => {
+    const plan = planMemo({ name: NAME, local: local('new text'), pending: edited, base: remote('old'), remote: present(remote('old')) });
+    expect(plan).toMatchObject({ kind: 'push-update', mask: ['content'], merged: { content: 'new text' } });
+  });
+
+  it('[M1] changes to different fields merge', () => {
+    const plan = planMemo({
+      name: NAME,
+      local: local('old', { pinned: true }),
+      pending: edited,
+      base: remote('old'),
+      remote: present(remote('server text', { visibility: 'PUBLIC' })),
+    });
+    expect(plan).toMatchObject({
+      kind: 'push-update',
+      mask: ['pinned'],
+      merged: { content: 'server text', visibility: 'PUBLIC', pinned: true },
+    });
+  });
+
+  it('[M2] non-overlapping content edits merge three ways', () => {
+    const base = 'line one\nline two\nline three';
+    const plan = planMemo({
+      name: NAME,
+      local: local('line one EDITED\nline two\nline three'),
+      pending: edited,
+      base: remote(base),
+      remote: present(remote('line one\nline two\nline three EDITED')),
+    });
+    expect(plan).toMatchObject({ kind: 'push-update', merged: { content: 'line one EDITED\nline two\nline three EDITED' } });
+    expect(plan).not.toHaveProperty('conflict');
+  });
+
+  it('[M2] edits to different words of one line merge', () => {
+    const plan = planMemo({
+      name: NAME,
+      local: local('buy red apples and milk'),
+      pending: edited,
+      base: remote('buy apples and milk'),
+      remote: present(remote('buy apples and oat milk')),
+    });
+    expect(plan).toMatchObject({ merged: { content: 'buy red apples and oat milk' } });
+  });
+
+  it('[M4] overlapping content edits keep the server text and the local text as a conflict', () => {
+    const plan = planMemo({ name: NAME, local: local('mine'), pending: edited, base: remote('base'), remote: present(remote('theirs')) });
+    expect(plan).toMatchObject({
+      kind: 'push-update',
+      mask: [],
+      merged: { content: 'theirs' },
+      conflict: { localContent: 'mine', baseContent: 'base', remoteContent: 'theirs' },
+    });
+  });
+
+  it('[M3] a scalar changed differently on both sides: local wins', () => {
+    const result = mergeFields(fields('x', { visibility: 'PUBLIC' }), fields('x'), fields('x', { visibility: 'PROTECTED' }));
+    expect(result.merged.visibility).toBe('PUBLIC');
+  });
+
+  it('[U1] an edit already on the server (lost response) adopts it with an empty mask', () => {
+    const plan = planMemo({ name: NAME, local: local('new'), pending: edited, base: remote('old'), remote: present(remote('new')) });
+    expect(plan).toMatchObject({ kind: 'push-update', mask: [] });
+  });
+
+  it('[D2] a local delete of an unchanged server memo is pushed', () => {
+    expect(planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: present(remote('a', {}, 9999)) }).kind).toBe(
+      'push-delete',
+    );
+  });
+
+  it('[D3] a local delete of a memo edited on the server restores it with the edit', () => {
+    const plan = planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: present(remote('edited')) });
+    expect(plan).toMatchObject({ kind: 'apply-remote', notice: { kind: 'restored-after-remote-edit' } });
+  });
+
+  it('[D4] deleted on both sides is forgotten', () => {
+    expect(planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: absent }).kind).toBe('forget');
+  });
+
+  it('[D4] created and deleted offline before any sync is forgotten', () => {
+    const pending = { created: true, deleted: true, maxSeq: 2 };
+    expect(planMemo({ name: NAME, local: undefined, pending, base: undefined, remote: absent }).kind).toBe('forget');
+  });
+});
