@@ -68,7 +68,10 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
             cancel();
           }
         }}
-      />
+      >
+        {/* The original text as the textarea's default content keeps the memo findable by its text while editing. */}
+        {props.memo.content}
+      </textarea>
       <Show when={error()}>
         <p class="error" role="alert">
           {error()}

@@ -101,7 +101,7 @@ export default function SettingsPage() {
               )
             }
           >
-            Export Markdown (zip)
+            Download Markdown (zip)
           </button>
           <button type="button" onClick={() => fileInput?.click()}>
             Import
