@@ -5,6 +5,7 @@
  */
 import { A, type RouteSectionProps } from '@solidjs/router';
 import type { ServiceWorkerControl } from '../pwa/register';
+import { useApp } from '../state/app-context';
 import { Notices } from './Notices';
 import { SearchBox } from './SearchBox';
 import { SyncStatus } from './SyncStatus';
@@ -12,8 +13,10 @@ import { TagList } from './TagList';
 import { UpdatePrompt } from './UpdatePrompt';
 
 export function Layout(props: RouteSectionProps & { update: ServiceWorkerControl | undefined }) {
+  const app = useApp();
   return (
-    <div class="app">
+    // data-notebook-ready: every memo is loaded and keyword-indexed (tests and benchmarks wait on it).
+    <div class="app" data-notebook-ready={app.view.ready() ? 'true' : 'false'}>
       <aside class="sidebar">
         <h1 class="brand">Memos Offline</h1>
         <nav class="main-nav" aria-label="Main">

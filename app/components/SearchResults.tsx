@@ -2,7 +2,7 @@
  * Keyword search results for the current view, in a region named "Search results".
  * Each result is a full memo article with the matched words highlighted.
  */
-import { createMemo, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import type { LocalMemo, MemoState } from '../../sync';
 import { useApp } from '../state/app-context';
 import { MemoCard } from './MemoCard';
@@ -12,8 +12,18 @@ interface ResultRow {
   terms: string[];
 }
 
+const PAGE = 20;
+
 export function SearchResults(props: { query: string; state: MemoState; tag?: string | undefined }) {
   const app = useApp();
+  const [shown, setShown] = createSignal(PAGE);
+  createEffect(
+    on(
+      () => props.query,
+      () => setShown(PAGE),
+      { defer: true },
+    ),
+  );
   const results = createMemo<ResultRow[]>(() => {
     app.view.version();
     const tag = props.tag;
@@ -44,7 +54,14 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
             : `${results().length}${results().length === 100 ? '+' : ''} result${results().length === 1 ? '' : 's'} for “${props.query}”`}
         </Show>
       </p>
-      <For each={results()}>{(row) => <MemoCard memo={row.memo} highlight={row.terms} />}</For>
+      <For each={results().slice(0, shown())}>
+        {(row) => <MemoCard memo={row.memo} highlight={row.terms} />}
+      </For>
+      <Show when={results().length > shown()}>
+        <button type="button" class="load-more" onClick={() => setShown((n) => n + PAGE)}>
+          {`Show more results (${results().length - shown()})`}
+        </button>
+      </Show>
     </section>
   );
 }

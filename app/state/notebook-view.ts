@@ -70,9 +70,17 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     bump();
   }
 
-  async function refresh(names: readonly MemoName[]): Promise<void> {
+  async function refresh(names: readonly MemoName[], rows?: ReadonlyArray<LocalMemo | null>): Promise<void> {
     if (pending) {
       pending.push(...names);
+      return;
+    }
+    if (rows && rows.length === names.length) {
+      // Committed rows from this thread: no need to read them back.
+      applyChanges(
+        names,
+        rows.map((row) => row ?? undefined),
+      );
       return;
     }
     const unique = [...new Set(names)];
@@ -121,7 +129,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
   }
 
   const unsubscribe = feed.subscribe((change) => {
-    if (change.type === 'memos') void refresh(change.names);
+    if (change.type === 'memos') void refresh(change.names, change.rows);
     else if (change.type === 'reset') {
       setReady(false);
       void loadAll();

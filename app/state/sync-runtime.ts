@@ -12,6 +12,7 @@ import {
   createConflicts,
   createMetaStore,
   createSyncController,
+  requestBackgroundSync,
   type SyncController,
   type SyncNotice,
   type SyncStatusRecord,
@@ -76,6 +77,10 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
   const refreshConflicts = async () => setConflictList(await conflicts.list());
 
   services.feed.subscribe((change) => {
+    // Changes made offline: let the browser wake the service worker when the network is back.
+    if (change.type === 'outbox' && change.origin === 'local' && !navigator.onLine && connection()) {
+      void requestBackgroundSync();
+    }
     if (change.type === 'meta') void refreshMeta();
     else if (change.type === 'outbox') void refreshPending();
     else if (change.type === 'conflicts') void refreshConflicts();

@@ -5,9 +5,14 @@
  * committed data. Messages are a discriminated union; unknown messages are ignored.
  */
 import { type MemoName, parseMemoName } from '../core/ids';
+import type { LocalMemo } from '../core/memo';
 
 export type StoreChange =
-  | { type: 'memos'; names: MemoName[] }
+  /**
+   * `rows` (same order as `names`, null = deleted) carries the committed rows to listeners
+   * in the same thread, saving them a re-read; it is never sent to other tabs or workers.
+   */
+  | { type: 'memos'; names: MemoName[]; rows?: Array<LocalMemo | null> }
   /** `local`: a user's edit (wakes the sync); `sync`: the engine drained entries. */
   | { type: 'outbox'; origin: 'local' | 'sync' }
   | { type: 'conflicts' }
@@ -71,7 +76,12 @@ export function createChangeFeed(
   return {
     publish(change) {
       deliver(change);
-      channel?.postMessage(change);
+      if (change.type === 'memos' && change.rows) {
+        const { rows: _local, ...shared } = change;
+        channel?.postMessage(shared);
+      } else {
+        channel?.postMessage(change);
+      }
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: runs the benchmarks in headless Chromium on this machine, prints a table
+ * and writes JSON to test/bench/results/ (ignored by git). Select parts with arguments:
+ * `npm run bench -- notebook sync semantic`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/app-harness';
+import { ensureChromium } from '../helpers/chromium';
+import { benchNotebook } from './notebook';
+
+type Bench = () => Promise<unknown>;
+
+const BENCHES: Record<string, Bench> = {
+  notebook: benchNotebook,
+};
+
+function flatten(prefix: string, value: unknown, rows: Array<[string, string]>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flatten(prefix ? `${prefix}.${key}` : key, inner, rows);
+  } else {
+    rows.push([prefix, Array.isArray(value) ? JSON.stringify(value) : String(value)]);
+  }
+}
+
+async function main() {
+  const selected = process.argv.slice(2).filter((a) => a in BENCHES);
+  const names = selected.length > 0 ? selected : Object.keys(BENCHES);
+  ensureChromium();
+  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length },
+  };
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) continue;
+    console.log(`\n== ${name} ==`);
+    const started = Date.now();
+    results[name] = await bench();
+    const rows: Array<[string, string]> = [];
+    flatten('', results[name], rows);
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [key, value] of rows) console.log(`${key.padEnd(width)}  ${value}`);
+    console.log(`(${Math.round((Date.now() - started) / 1000)} s)`);
+  }
+  const dir = join(REPO_ROOT, 'test', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
