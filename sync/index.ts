@@ -34,3 +34,4 @@ export { ContentRejectedError, createNotebook, type NewMemoInput, type Notebook 
 export type { ConflictRecord } from './db/schema';
 export { MemosDatabase } from './db/schema';
 export { classifyStorageError, StorageError, type StorageFailure } from './db/storage-errors';
+export { requestBackgroundSync } from './live/background-sync';
