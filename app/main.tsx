@@ -2,6 +2,7 @@
 import { createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
 import { App } from './App';
+import { createInstallState } from './pwa/install';
 import { registerServiceWorker, type ServiceWorkerControl } from './pwa/register';
 import { AppContext, createAppState } from './state/app-context';
 import { createNotebookView } from './state/notebook-view';
@@ -19,7 +20,7 @@ render(() => {
     const snippet = view.get(notice.name)?.snippet || 'A memo';
     state.notify(notice.kind === 'conflict' ? 'error' : 'info', describeNotice(notice, snippet.slice(0, 60)));
   });
-  const state = createAppState(services, view, sync);
+  const state = createAppState(services, view, sync, createInstallState());
   const [update, setUpdate] = createSignal<ServiceWorkerControl>();
   registerServiceWorker((control) => setUpdate(() => control));
   return (

@@ -3,6 +3,7 @@
  * connection. Every action reports its result in words.
  */
 import { createResource, createSignal, Show } from 'solid-js';
+import { AppSettings } from '../settings/AppSettings';
 import { exportJson, exportMarkdownZip, importJson } from '../settings/backup';
 import { ServerSettings } from '../settings/ServerSettings';
 import { useApp } from '../state/app-context';
@@ -47,6 +48,8 @@ export default function SettingsPage() {
       <h2 class="page-title">Settings</h2>
 
       <ServerSettings />
+
+      <AppSettings />
 
       <section class="card" aria-labelledby="storage-heading">
         <h3 id="storage-heading">Storage on this device</h3>

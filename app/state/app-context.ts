@@ -4,6 +4,7 @@
  * services themselves.
  */
 import { type Accessor, createContext, createSignal, type Setter, useContext } from 'solid-js';
+import type { InstallState } from '../pwa/install';
 import type { NotebookView } from './notebook-view';
 import type { AppServices } from './services';
 import type { SyncState } from './sync-runtime';
@@ -18,6 +19,7 @@ export interface AppState {
   services: AppServices;
   view: NotebookView;
   sync: SyncState;
+  install: InstallState;
   searchQuery: Accessor<string>;
   setSearchQuery: Setter<string>;
   notices: Accessor<readonly Notice[]>;
@@ -25,7 +27,12 @@ export interface AppState {
   dismiss(id: number): void;
 }
 
-export function createAppState(services: AppServices, view: NotebookView, sync: SyncState): AppState {
+export function createAppState(
+  services: AppServices,
+  view: NotebookView,
+  sync: SyncState,
+  install: InstallState,
+): AppState {
   const [searchQuery, setSearchQuery] = createSignal('');
   const [notices, setNotices] = createSignal<readonly Notice[]>([]);
   let nextId = 1;
@@ -33,6 +40,7 @@ export function createAppState(services: AppServices, view: NotebookView, sync: 
     services,
     view,
     sync,
+    install,
     searchQuery,
     setSearchQuery,
     notices,
