@@ -64,6 +64,12 @@ describe('tag derivation (Memos rules)', () => {
     expect(data.snippet).toBe('Groceries: milk, eggs coffee #shop');
   });
 
+  it('handles a 1 MB paste without trouble', () => {
+    const data = deriveMemoData(`start #big ${'lorem ipsum '.repeat(90_000)}`);
+    expect(data.tags).toEqual(['big']);
+    expect(data.snippet.length).toBeLessThan(80);
+  });
+
   const golden = new URL('../fixtures/memos/tags-golden.json', import.meta.url);
   it('matches every case recorded from a real Memos v0.30.0 server', () => {
     expect(existsSync(golden), 'golden corpus test/fixtures/memos/tags-golden.json is missing').toBe(true);
