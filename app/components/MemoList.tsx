@@ -27,7 +27,8 @@ export function MemoList(props: { memos: readonly LocalMemo[]; empty: string; re
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting))
-          setLimit((n) => Math.min(n + PAGE, props.memos.length || n));
+          // Grow by a page only while more memos exist; never shrink below a page.
+          setLimit((n) => (n < props.memos.length ? n + PAGE : n));
       },
       { rootMargin: '800px' },
     );
