@@ -16,6 +16,8 @@ export interface PendingSummary {
   deleted: boolean;
   /** Highest outbox seq covered by this summary; entries above it arrived later. */
   maxSeq: number;
+  /** When `deleted`: the fields of the copy the user deleted, if recorded. */
+  deletedFields?: MemoFields;
 }
 
 export type RemoteState = { present: true; memo: RemoteMemo } | { present: false };
@@ -41,6 +43,48 @@ export interface ConflictDraft {
   remoteContent: string;
 }
 
+/**
+ * [M5] A memo keeps one conflict record. When a new conflict arrives while an earlier one
+ * is unresolved, the earlier local version must not be lost: it is appended below the new
+ * local version (that earlier edit clashed with the server's text, which the new local
+ * version is built on, so merging them would clash again). The user then decides.
+ */
+export function carryConflict(previous: ConflictDraft | undefined, next: ConflictDraft): ConflictDraft {
+  if (!previous || next.localContent.includes(previous.localContent)) return next;
+  return { ...next, localContent: `${next.localContent}\n\n${previous.localContent}` };
+}
+
+/**
+ * [O3] A push landed while newer local edits were waiting: re-apply those edits (planned →
+ * current) on top of what the server now has, field by field, so the next push sends only
+ * them and never reverts what the push merged in. A newer content edit that does not merge
+ * with the server's text becomes a conflict; the memo then shows the server's text [M4].
+ */
+export function rebaseLocal(
+  current: MemoFields,
+  planned: MemoFields,
+  server: MemoFields,
+): { fields: MemoFields; conflict?: ConflictDraft } {
+  const fields: MemoFields = pickFields(server);
+  let conflict: ConflictDraft | undefined;
+  for (const field of MEMO_FIELDS) {
+    if (current[field] === planned[field] || current[field] === server[field]) continue;
+    if (field !== 'content') {
+      Object.assign(fields, { [field]: current[field] });
+      continue;
+    }
+    const outcome = mergeText(current.content, planned.content, server.content);
+    if (outcome.ok) fields.content = outcome.text;
+    else
+      conflict = {
+        localContent: current.content,
+        baseContent: planned.content,
+        remoteContent: server.content,
+      };
+  }
+  return conflict ? { fields, conflict } : { fields };
+}
+
 export type MemoPlan =
   /** Nothing to do. */
   | { kind: 'noop' }
@@ -59,6 +103,8 @@ export type MemoPlan =
   | {
       kind: 'push-update';
       remote: RemoteMemo;
+      /** The local fields this plan was made from (the ancestor of any newer local edit). */
+      planned: MemoFields;
       merged: MemoFields;
       mask: MemoField[];
       conflict?: ConflictDraft;
@@ -113,9 +159,14 @@ export function planMemo(input: PlanInput): MemoPlan {
   }
 
   if (pending.deleted || !local) {
-    if (!remote.present) return { kind: 'forget' }; // [D4]
+    // [D4] A GET's 404 is not proof (Memos answers 404 to an anonymous read of an archived
+    // memo, e.g. a token revoked mid-pass): the DELETE settles it, 404 = gone, 401 = stop.
+    if (!remote.present) return { kind: 'push-delete' };
     // [D3] Deleted here, but edited on the server since we last saw it: restore with the edit.
-    if (base && !sameFields(base, remote.memo)) {
+    // Without a base (the create landed but its answer was lost) the deleted copy is what we
+    // saw; with neither, the server's copy may hold edits never seen here: keep it.
+    const seen = base ?? pending.deletedFields;
+    if (!seen || !sameFields(seen, remote.memo)) {
       return {
         kind: 'apply-remote',
         remote: remote.memo,
@@ -151,5 +202,12 @@ export function planMemo(input: PlanInput): MemoPlan {
           conflict: { localContent: local.content, baseContent: '', remoteContent: remote.memo.content },
         };
   const mask = changedFields(remote.memo, merged);
-  return { kind: 'push-update', remote: remote.memo, merged, mask, ...(conflict ? { conflict } : {}) };
+  return {
+    kind: 'push-update',
+    remote: remote.memo,
+    planned: pickFields(local),
+    merged,
+    mask,
+    ...(conflict ? { conflict } : {}),
+  };
 }

@@ -7,7 +7,14 @@
 import { deriveMemoData } from '../core/derive';
 import { type MemoName, type MemoUid, memoNameOf, newMemoUid } from '../core/ids';
 import { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong } from '../core/limits';
-import { type LocalMemo, MEMO_FIELDS, type MemoField, type MemoFields, type Visibility } from '../core/memo';
+import {
+  type LocalMemo,
+  MEMO_FIELDS,
+  type MemoField,
+  type MemoFields,
+  pickFields,
+  type Visibility,
+} from '../core/memo';
 import { setTaskChecked } from '../core/tasks';
 import type { ChangeFeed } from './change-feed';
 import type { MemosDatabase, OutboxEntry } from './schema';
@@ -94,7 +101,7 @@ export function createNotebook(deps: NotebookDeps): Notebook {
         await db.outbox.add(entry);
       }),
     );
-    feed.publish({ type: 'memos', names: [name] });
+    feed.publish({ type: 'memos', names: [name], rows: [memo ?? null] });
     feed.publish({ type: 'outbox', origin: 'local' });
   }
 
@@ -116,7 +123,7 @@ export function createNotebook(deps: NotebookDeps): Notebook {
       }),
     );
     if (changed.length > 0) {
-      feed.publish({ type: 'memos', names: [name] });
+      feed.publish({ type: 'memos', names: [name], ...(result ? { rows: [result] } : {}) });
       feed.publish({ type: 'outbox', origin: 'local' });
     }
     return result;
@@ -146,7 +153,11 @@ export function createNotebook(deps: NotebookDeps): Notebook {
     async remove(name) {
       const existing = await db.memos.get(name);
       if (!existing) return;
-      await writeChange(undefined, { name, op: 'delete', fields: [], at: now() }, name);
+      await writeChange(
+        undefined,
+        { name, op: 'delete', fields: [], at: now(), deleted: pickFields(existing) },
+        name,
+      );
     },
     get: (name) => db.memos.get(name),
   };

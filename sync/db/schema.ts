@@ -10,10 +10,19 @@
  *  - bases:     the last server state seen per memo (three-way merge base).
  *  - conflicts: edits that could not be merged automatically, kept until the user decides.
  *  - meta:      small key/value settings and sync cursors.
+ *  v2 (semantic recall; written only by workers/recall and workers/index):
+ *  - recallDocs:  one row per memo that has embeddings: which content (hash) and model
+ *                 they were made from, how many chunks, and the memo's state and tags
+ *                 (the search filters). A memo is never embedded twice for the same
+ *                 (contentHash, modelId).
+ *  - embeddings:  one row per chunk of a memo, keyed [name+chunk]: the normalized vector
+ *                 (Float32Array) with the modelId and contentHash it belongs to.
+ *  - recallIndex: the persisted HNSW index's label <-> chunk map and bookkeeping
+ *                 (validated on load; the index file itself lives in hnswlib's IDBFS).
  */
 import Dexie, { type Table } from 'dexie';
 import type { MemoName } from '../core/ids';
-import type { LocalMemo, MemoField } from '../core/memo';
+import type { LocalMemo, MemoField, MemoFields, MemoState } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
 
 export type OutboxOp = 'create' | 'update' | 'delete';
@@ -26,6 +35,8 @@ export interface OutboxEntry {
   fields: MemoField[];
   /** epoch ms, device clock */
   at: number;
+  /** For a delete: the fields of the copy the user deleted (decides [D3] when there is no base). */
+  deleted?: MemoFields;
 }
 
 /** A content edit that could not be merged: the server kept its version, this is ours. */
@@ -38,6 +49,34 @@ export interface ConflictRecord {
 }
 
 export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** v2: the embedding cache entry of one memo (see the header). */
+export interface RecallDocRow {
+  name: MemoName;
+  modelId: string;
+  contentHash: string;
+  /** number of rows in `embeddings` for this memo: chunks 0..chunks-1 */
+  chunks: number;
+  state: MemoState;
+  tags: string[];
+  /** the content was longer than the embedder's input cap; only its start is searchable */
+  truncated: boolean;
+}
+
+/** v2: the vector of one chunk of a memo (L2-normalized). */
+export interface EmbeddingRow {
+  name: MemoName;
+  chunk: number;
+  modelId: string;
+  contentHash: string;
+  vector: Float32Array;
+}
+
+/** v2: persisted index bookkeeping; `value` is validated by its owner (workers/index) on read. */
+export interface RecallIndexRow {
   key: string;
   value: unknown;
 }
@@ -59,6 +98,14 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       meta: '&key',
     },
   },
+  {
+    version: 2,
+    stores: {
+      recallDocs: '&name',
+      embeddings: '&[name+chunk], name',
+      recallIndex: '&key',
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]?.version ?? 1;
@@ -71,6 +118,9 @@ export class MemosDatabase extends Dexie {
   bases!: Table<RemoteMemo, MemoName>;
   conflicts!: Table<ConflictRecord, MemoName>;
   meta!: Table<MetaRow, string>;
+  recallDocs!: Table<RecallDocRow, MemoName>;
+  embeddings!: Table<EmbeddingRow, [MemoName, number]>;
+  recallIndex!: Table<RecallIndexRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, upToVersion: number = CURRENT_SCHEMA_VERSION) {
     super(name);

@@ -90,7 +90,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         lastFullAt: mode === 'full' && !pulled.heldDeletions ? deps.now() : saved.lastFullAt,
       });
 
-      const pushed = await pushOutbox(deps.api, deps.store, await deps.store.pending());
+      const pushed = await pushOutbox(deps.api, deps.store, await deps.store.pending(), me.value.name);
       report.requests += pushed.requests;
       report.pushed = pushed.pushed;
       report.rejected = pushed.rejected;

@@ -61,9 +61,12 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
     if (remote.has(name)) continue;
     stats.requests++;
     const got = await api.get(name);
-    if (got.ok) remote.set(name, got.value);
-    else if (got.error.kind === 'not-found') missing.add(name);
-    else return { ...result, error: got.error };
+    // Events also name other users' PUBLIC/PROTECTED memos: those are not ours to mirror,
+    // nor is one made PRIVATE since the event (403; our own memos are always readable).
+    if (got.ok) {
+      if (got.value.creator === options.user) remote.set(name, got.value);
+    } else if (got.error.kind === 'not-found') missing.add(name);
+    else if (got.error.kind !== 'forbidden') return { ...result, error: got.error };
   }
 
   const pending = new Set((await store.pending()).map((p) => p.name));
@@ -86,11 +89,12 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
   result.applied = (await store.applyRemote(toApply)).length;
 
   // Deletion candidates: synced memos absent from a complete listing, or 404 on a hint [D1].
-  const candidates: MemoName[] = [...missing];
+  // A set: a hinted memo that 404s is also absent from the full listing (counted once).
+  const candidates = new Set<MemoName>(missing);
   if (full) {
-    for (const name of (await store.bases()).keys()) if (!remote.has(name)) candidates.push(name);
+    for (const name of (await store.bases()).keys()) if (!remote.has(name)) candidates.add(name);
   }
-  const clean = candidates.filter((name) => !pending.has(name));
+  const clean = [...candidates].filter((name) => !pending.has(name));
   const allBases = await store.bases(clean);
   const deletable = clean.filter((name) => allBases.has(name));
   if (deletable.length === 0) return result;
@@ -117,6 +121,13 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
     } else {
       return { ...result, error: got.error };
     }
+  }
+  if (confirmed.length > 0) {
+    // [S1, S4] A token revoked mid-pass turns reads anonymous, and Memos answers 404 to an
+    // anonymous read of an archived memo: verify the credential again before deleting.
+    stats.requests++;
+    const me = await api.me();
+    if (!me.ok) return { ...result, error: me.error };
   }
   result.deleted = (await store.deleteLocal(confirmed)).length;
   return result;

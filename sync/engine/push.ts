@@ -3,11 +3,11 @@
  * pending entry, each coalesced into one plan made from (local, pending, base, remote).
  * The remote state is re-read right before every update or delete. Per-memo rejections
  * (400) mark that memo and the push goes on; transport, auth and server failures stop it.
+ * A create whose uid turns out to be another account's gets a new uid first [I1, C3].
  */
 
 import type { ApiFailure, ApiResult, MemosApi, UpdatePath } from '../api/types';
-import type { MemoName } from '../core/ids';
-import { uidOf } from '../core/ids';
+import { type MemoName, memoNameOf, newMemoUid, uidOf } from '../core/ids';
 import type { LocalMemo, MemoFields } from '../core/memo';
 import { type MemoPlan, planMemo, type RemoteState, type SyncNotice } from '../core/plan';
 import type { RemoteMemo } from '../core/remote';
@@ -37,6 +37,8 @@ export async function pushOutbox(
   api: MemosApi,
   store: SyncStore,
   entries: readonly PendingEntry[],
+  /** The signed-in user (`users/<name>`), to tell our memos from other accounts'. */
+  user?: string,
 ): Promise<PushResult> {
   const result: PushResult = { pushed: 0, rejected: 0, requests: 0, notices: [] };
   const names = entries.map((e) => e.name);
@@ -103,17 +105,39 @@ export async function pushOutbox(
           if (created.error.kind !== 'already-exists' || depth > 1) return created.error;
           // [C3] It exists already (an earlier attempt landed): read it and merge, never duplicate.
           const remote = await readRemote(name);
-          if (!remote.ok) return remote.error;
+          if (remote.ok && remote.value.present && (!user || remote.value.memo.creator === user)) {
+            return execute(
+              entry,
+              local,
+              planMemo({ name, local, pending: entry, base: bases.get(name), remote: remote.value }),
+              depth + 1,
+            );
+          }
+          if (!remote.ok && remote.error.kind !== 'forbidden') return remote.error;
+          // [I1, C3] The uid is another account's (another creator, 403, or a 404 right after
+          // the 409: someone else's archived memo), e.g. a notebook moved between accounts of
+          // one server [V2]. With the credential still valid, the memo takes a new uid.
+          const me = await call(() => api.me());
+          if (!me.ok) return me.error;
+          const moved = await store.rekey(name, memoNameOf(newMemoUid()));
+          if (!moved) return undefined; // deleted here meanwhile: nothing left to create
+          const movedEntry: PendingEntry = { ...entry, name: moved.name };
           return execute(
-            entry,
-            local,
-            planMemo({ name, local, pending: entry, base: bases.get(name), remote: remote.value }),
+            movedEntry,
+            moved,
+            planMemo({
+              name: moved.name,
+              local: moved,
+              pending: movedEntry,
+              base: undefined,
+              remote: { present: false },
+            }),
             depth + 1,
           );
         }
         const final = await followUp(name, created.value, plan.fields);
         if (!final.ok) return final.error;
-        await store.pushed(name, maxSeq, final.value);
+        await store.pushed(name, maxSeq, final.value, plan.fields);
         if (plan.notice) result.notices.push(plan.notice);
         result.pushed++;
         return undefined;
@@ -135,7 +159,7 @@ export async function pushOutbox(
           }
           server = updated.value;
         }
-        await store.pushed(name, maxSeq, server, plan.conflict);
+        await store.pushed(name, maxSeq, server, plan.planned, plan.conflict);
         if (plan.conflict) result.notices.push({ kind: 'conflict', name });
         result.pushed++;
         return undefined;

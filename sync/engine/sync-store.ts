@@ -6,10 +6,11 @@
  * hear about changes after each commit.
  */
 import type { MemoName } from '../core/ids';
-import { type LocalMemo, MEMO_FIELDS } from '../core/memo';
-import type { ConflictDraft, PendingSummary } from '../core/plan';
+import { type LocalMemo, MEMO_FIELDS, type MemoFields, pickFields } from '../core/memo';
+import { type ConflictDraft, carryConflict, type PendingSummary, rebaseLocal } from '../core/plan';
 import { localFromRemote, type RemoteMemo } from '../core/remote';
 import type { ChangeFeed } from '../db/change-feed';
+import { applyPatch } from '../db/notebook';
 import type { ConflictRecord, MemosDatabase } from '../db/schema';
 import { withStorageErrors } from '../db/storage-errors';
 
@@ -29,12 +30,26 @@ export interface SyncStore {
   deleteLocal(names: readonly MemoName[]): Promise<MemoName[]>;
   /** [D4] Drops base and outbox entries up to maxSeq. */
   forget(name: MemoName, maxSeq: number): Promise<void>;
-  /** After a successful push: base := server, local := server unless newer edits exist. */
-  pushed(name: MemoName, maxSeq: number, server: RemoteMemo, conflict?: ConflictDraft): Promise<void>;
+  /**
+   * After a successful push of `planned` (the local fields the plan was made from):
+   * base := server; local := server, or, when newer edits exist, those edits rebased onto it.
+   */
+  pushed(
+    name: MemoName,
+    maxSeq: number,
+    server: RemoteMemo,
+    planned: MemoFields,
+    conflict?: ConflictDraft,
+  ): Promise<void>;
   /** [D3] Local delete lost to a remote edit: restore the memo, drop the delete. */
   restored(name: MemoName, maxSeq: number, server: RemoteMemo): Promise<void>;
   /** [O4] The server rejected this memo; remember why on the memo. */
   rejected(name: MemoName, message: string): Promise<void>;
+  /**
+   * [I1, C3] The server says this uid is another account's: the memo, its outbox entries and
+   * its conflict record move to `newName` (one transaction). Undefined if the memo is gone.
+   */
+  rekey(name: MemoName, newName: MemoName): Promise<LocalMemo | undefined>;
   conflicts(): Promise<ConflictRecord[]>;
   /** [S3] The user chose to keep memos the server no longer has: upload them again. */
   keepAsLocal(names: readonly MemoName[]): Promise<void>;
@@ -72,21 +87,23 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
       const byName = new Map<MemoName, PendingEntry>();
       for (const entry of entries) {
         const seq = entry.seq ?? 0;
-        const current = byName.get(entry.name);
+        let current = byName.get(entry.name);
         if (!current) {
-          byName.set(entry.name, {
+          current = {
             name: entry.name,
             firstSeq: seq,
             maxSeq: seq,
             created: entry.op === 'create',
-            deleted: entry.op === 'delete',
-          });
-        } else {
-          current.maxSeq = seq;
-          current.deleted = entry.op === 'delete';
-          // A create after a delete (re-import) means the memo is new again.
-          if (entry.op === 'create') current.created = true;
+            deleted: false,
+          };
+          byName.set(entry.name, current);
         }
+        current.maxSeq = seq;
+        current.deleted = entry.op === 'delete';
+        if (entry.deleted) current.deletedFields = entry.deleted;
+        else delete current.deletedFields;
+        // A create after a delete (re-import) means the memo is new again.
+        if (entry.op === 'create') current.created = true;
       }
       return [...byName.values()].sort((a, b) => a.firstSeq - b.firstSeq);
     },
@@ -142,15 +159,31 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
       });
       announce([], ['outbox']);
     },
-    async pushed(name, maxSeq, server, conflict) {
-      await tx(async () => {
-        await db.bases.put(server);
+    async pushed(name, maxSeq, server, planned, conflict) {
+      const recorded = await tx(async () => {
         const newer = await hasPendingAfter(name, maxSeq);
+        const current = newer ? await db.memos.get(name) : undefined;
+        // [O3, D3] Deleted here meanwhile: the delete applies to what this device had, so the
+        // base keeps those fields; a server change it never saw then restores the memo.
+        await db.bases.put(newer && !current ? { ...server, ...pickFields(planned) } : server);
         await dropOutbox(name, maxSeq);
-        if (!newer) await db.memos.put(localFromRemote(server));
-        if (conflict) await db.conflicts.put({ name, detectedAt: now(), ...conflict });
+        let record = conflict;
+        if (!newer) {
+          await db.memos.put(localFromRemote(server));
+        } else if (current) {
+          // [O3] Newer edits are re-applied on top of the pushed result, never reverting it.
+          const rebased = rebaseLocal(current, planned, server);
+          await db.memos.put(applyPatch(current, rebased.fields, current.updateTime).memo);
+          if (rebased.conflict) record = carryConflict(record, rebased.conflict);
+        }
+        if (record) {
+          // [M5] An unresolved earlier conflict on this memo is carried over, never overwritten.
+          const previous = await db.conflicts.get(name);
+          await db.conflicts.put({ name, detectedAt: now(), ...carryConflict(previous, record) });
+        }
+        return record !== undefined;
       });
-      announce([name], conflict ? ['outbox', 'conflicts'] : ['outbox']);
+      announce([name], recorded ? ['outbox', 'conflicts'] : ['outbox']);
     },
     async restored(name, maxSeq, server) {
       await tx(async () => {
@@ -167,6 +200,27 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         if (memo) await db.memos.put({ ...memo, syncIssue: { message, at: now() } });
       });
       announce([name]);
+    },
+    async rekey(name, newName) {
+      const moved = await tx(async () => {
+        const memo = await db.memos.get(name);
+        if (!memo) return undefined;
+        // The old account's creator and any rejection of the old uid do not carry over.
+        const { creator: _creator, syncIssue: _issue, ...rest } = memo;
+        const next: LocalMemo = { ...rest, name: newName };
+        await db.memos.delete(name);
+        await db.memos.add(next);
+        await db.outbox.where('name').equals(name).modify({ name: newName });
+        await db.bases.delete(name);
+        const conflict = await db.conflicts.get(name);
+        if (conflict) {
+          await db.conflicts.delete(name);
+          await db.conflicts.put({ ...conflict, name: newName });
+        }
+        return next;
+      });
+      if (moved) announce([name, newName], ['outbox']);
+      return moved;
     },
     conflicts: () => db.conflicts.toArray(),
     async keepAsLocal(names) {

@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoName } from '../../sync/core/ids';
 import type { LocalMemo, MemoFields } from '../../sync/core/memo';
-import { mergeFields, type PendingSummary, planMemo, type RemoteState } from '../../sync/core/plan';
+import {
+  carryConflict,
+  mergeFields,
+  type PendingSummary,
+  planMemo,
+  type RemoteState,
+  rebaseLocal,
+} from '../../sync/core/plan';
 import type { RemoteMemo } from '../../sync/core/remote';
 import { buildLocalMemo } from '../../sync/db/notebook';
 
@@ -29,33 +36,69 @@ const deleted: PendingSummary = { created: false, deleted: true, maxSeq: 4 };
 
 describe('sync planner', () => {
   it('[P1] a clean memo takes a changed server state', () => {
-    const plan = planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: present(remote('b', {}, 6000)) });
+    const plan = planMemo({
+      name: NAME,
+      local: local('a'),
+      pending: undefined,
+      base: remote('a'),
+      remote: present(remote('b', {}, 6000)),
+    });
     expect(plan).toMatchObject({ kind: 'apply-remote', remote: { content: 'b' } });
   });
 
   it('[P1] a clean memo whose server copy is unchanged needs nothing', () => {
-    const plan = planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: present(remote('a')) });
+    const plan = planMemo({
+      name: NAME,
+      local: local('a'),
+      pending: undefined,
+      base: remote('a'),
+      remote: present(remote('a')),
+    });
     expect(plan.kind).toBe('noop');
   });
 
   it('[P1] a new server memo is added locally', () => {
-    expect(planMemo({ name: NAME, local: undefined, pending: undefined, base: undefined, remote: present(remote('new')) }).kind).toBe(
-      'apply-remote',
-    );
+    expect(
+      planMemo({
+        name: NAME,
+        local: undefined,
+        pending: undefined,
+        base: undefined,
+        remote: present(remote('new')),
+      }).kind,
+    ).toBe('apply-remote');
   });
 
   it('[P1] a pin made in the web UI without an update_time bump is still applied', () => {
-    const plan = planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: present(remote('a', { pinned: true })) });
+    const plan = planMemo({
+      name: NAME,
+      local: local('a'),
+      pending: undefined,
+      base: remote('a'),
+      remote: present(remote('a', { pinned: true })),
+    });
     expect(plan).toMatchObject({ kind: 'apply-remote', remote: { pinned: true } });
   });
 
   it('[D1] a clean memo gone from the server is deleted locally', () => {
-    expect(planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: absent }).kind).toBe('delete-local');
+    expect(
+      planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: absent }).kind,
+    ).toBe('delete-local');
   });
 
   it('[C1] a memo never on the server is created', () => {
-    const plan = planMemo({ name: NAME, local: local('offline note', { pinned: true }), pending: created, base: undefined, remote: absent });
-    expect(plan).toMatchObject({ kind: 'push-create', createTime: 1000, fields: { content: 'offline note', pinned: true } });
+    const plan = planMemo({
+      name: NAME,
+      local: local('offline note', { pinned: true }),
+      pending: created,
+      base: undefined,
+      remote: absent,
+    });
+    expect(plan).toMatchObject({
+      kind: 'push-create',
+      createTime: 1000,
+      fields: { content: 'offline note', pinned: true },
+    });
     expect(plan).not.toHaveProperty('notice');
   });
 
@@ -72,17 +115,38 @@ describe('sync planner', () => {
   });
 
   it('[U2][M4] a create colliding with different server content keeps ours as a conflict', () => {
-    const plan = planMemo({ name: NAME, local: local('mine'), pending: created, base: undefined, remote: present(remote('theirs')) });
-    expect(plan).toMatchObject({ kind: 'push-update', conflict: { localContent: 'mine', remoteContent: 'theirs' } });
+    const plan = planMemo({
+      name: NAME,
+      local: local('mine'),
+      pending: created,
+      base: undefined,
+      remote: present(remote('theirs')),
+    });
+    expect(plan).toMatchObject({
+      kind: 'push-update',
+      conflict: { localContent: 'mine', remoteContent: 'theirs' },
+    });
   });
 
   it('[C4] a local edit to a memo deleted on the server re-creates it and tells the user', () => {
-    const plan = planMemo({ name: NAME, local: local('edited'), pending: edited, base: remote('orig'), remote: absent });
+    const plan = planMemo({
+      name: NAME,
+      local: local('edited'),
+      pending: edited,
+      base: remote('orig'),
+      remote: absent,
+    });
     expect(plan).toMatchObject({ kind: 'push-create', notice: { kind: 'recreated-after-remote-delete' } });
   });
 
   it('[U1][M1] a local edit on an unchanged server memo pushes only the changed field', () => {
-    const plan = planMemo({ name: NAME, local: local('new text'), pending: edited, base: remote('old'), remote: present(remote('old')) });
+    const plan = planMemo({
+      name: NAME,
+      local: local('new text'),
+      pending: edited,
+      base: remote('old'),
+      remote: present(remote('old')),
+    });
     expect(plan).toMatchObject({ kind: 'push-update', mask: ['content'], merged: { content: 'new text' } });
   });
 
@@ -110,7 +174,10 @@ describe('sync planner', () => {
       base: remote(base),
       remote: present(remote('line one\nline two\nline three EDITED')),
     });
-    expect(plan).toMatchObject({ kind: 'push-update', merged: { content: 'line one EDITED\nline two\nline three EDITED' } });
+    expect(plan).toMatchObject({
+      kind: 'push-update',
+      merged: { content: 'line one EDITED\nline two\nline three EDITED' },
+    });
     expect(plan).not.toHaveProperty('conflict');
   });
 
@@ -126,7 +193,13 @@ describe('sync planner', () => {
   });
 
   it('[M4] overlapping content edits keep the server text and the local text as a conflict', () => {
-    const plan = planMemo({ name: NAME, local: local('mine'), pending: edited, base: remote('base'), remote: present(remote('theirs')) });
+    const plan = planMemo({
+      name: NAME,
+      local: local('mine'),
+      pending: edited,
+      base: remote('base'),
+      remote: present(remote('theirs')),
+    });
     expect(plan).toMatchObject({
       kind: 'push-update',
       mask: [],
@@ -136,32 +209,120 @@ describe('sync planner', () => {
   });
 
   it('[M3] a scalar changed differently on both sides: local wins', () => {
-    const result = mergeFields(fields('x', { visibility: 'PUBLIC' }), fields('x'), fields('x', { visibility: 'PROTECTED' }));
+    const result = mergeFields(
+      fields('x', { visibility: 'PUBLIC' }),
+      fields('x'),
+      fields('x', { visibility: 'PROTECTED' }),
+    );
     expect(result.merged.visibility).toBe('PUBLIC');
   });
 
   it('[U1] an edit already on the server (lost response) adopts it with an empty mask', () => {
-    const plan = planMemo({ name: NAME, local: local('new'), pending: edited, base: remote('old'), remote: present(remote('new')) });
+    const plan = planMemo({
+      name: NAME,
+      local: local('new'),
+      pending: edited,
+      base: remote('old'),
+      remote: present(remote('new')),
+    });
     expect(plan).toMatchObject({ kind: 'push-update', mask: [] });
   });
 
   it('[D2] a local delete of an unchanged server memo is pushed', () => {
-    expect(planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: present(remote('a', {}, 9999)) }).kind).toBe(
-      'push-delete',
-    );
+    expect(
+      planMemo({
+        name: NAME,
+        local: undefined,
+        pending: deleted,
+        base: remote('a'),
+        remote: present(remote('a', {}, 9999)),
+      }).kind,
+    ).toBe('push-delete');
   });
 
   it('[D3] a local delete of a memo edited on the server restores it with the edit', () => {
-    const plan = planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: present(remote('edited')) });
+    const plan = planMemo({
+      name: NAME,
+      local: undefined,
+      pending: deleted,
+      base: remote('a'),
+      remote: present(remote('edited')),
+    });
     expect(plan).toMatchObject({ kind: 'apply-remote', notice: { kind: 'restored-after-remote-edit' } });
   });
 
-  it('[D4] deleted on both sides is forgotten', () => {
-    expect(planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: absent }).kind).toBe('forget');
+  it('[D3] without a base, a delete is compared with the deleted copy: edited on the server → restored (fuzz seed 371)', () => {
+    const pending = { created: true, deleted: true, maxSeq: 2, deletedFields: fields('a') };
+    const plan = planMemo({
+      name: NAME,
+      local: undefined,
+      pending,
+      base: undefined,
+      remote: present(remote('a\nweb edit')),
+    });
+    expect(plan).toMatchObject({ kind: 'apply-remote', notice: { kind: 'restored-after-remote-edit' } });
+    expect(
+      planMemo({ name: NAME, local: undefined, pending, base: undefined, remote: present(remote('a')) }).kind,
+    ).toBe('push-delete');
   });
 
-  it('[D4] created and deleted offline before any sync is forgotten', () => {
+  it('[D3] without a base or a deleted copy, the server copy is kept', () => {
     const pending = { created: true, deleted: true, maxSeq: 2 };
-    expect(planMemo({ name: NAME, local: undefined, pending, base: undefined, remote: absent }).kind).toBe('forget');
+    expect(
+      planMemo({ name: NAME, local: undefined, pending, base: undefined, remote: present(remote('a')) }).kind,
+    ).toBe('apply-remote');
+  });
+
+  it('[D4] deleted on both sides: the DELETE confirms it, not the GET (fuzz seed 343: a revoked token reads archived memos as 404)', () => {
+    expect(
+      planMemo({ name: NAME, local: undefined, pending: deleted, base: remote('a'), remote: absent }).kind,
+    ).toBe('push-delete');
+  });
+
+  it('[O3] edits made while a push was in flight are re-applied on top of its result (fuzz seed 396)', () => {
+    // Planned "a\nb\nc" was pushed and merged with a remote edit (a → A); meanwhile the user appended d.
+    const rebased = rebaseLocal(
+      fields('a\nb\nc\nd', { pinned: true }),
+      fields('a\nb\nc'),
+      fields('A\nb\nc', { visibility: 'PUBLIC' }),
+    );
+    expect(rebased).toEqual({ fields: fields('A\nb\nc\nd', { pinned: true, visibility: 'PUBLIC' }) });
+  });
+
+  it('[O3][M4] a newer edit that clashes with the pushed result becomes a conflict; the memo shows the server text', () => {
+    const rebased = rebaseLocal(fields('a\nmine'), fields('a\nb'), fields('a\ntheirs'));
+    expect(rebased).toEqual({
+      fields: fields('a\ntheirs'),
+      conflict: { localContent: 'a\nmine', baseContent: 'a\nb', remoteContent: 'a\ntheirs' },
+    });
+  });
+
+  it('[M5] a second conflict on a memo carries the unresolved earlier local version over (fuzz seed 282)', () => {
+    const earlier = {
+      localContent: 'title\nmine one',
+      baseContent: 'title\nbase',
+      remoteContent: 'title\ntheirs one',
+    };
+    const next = {
+      localContent: 'title\ntheirs one\nmine two',
+      baseContent: 'title\ntheirs one',
+      remoteContent: 'x',
+    };
+    expect(carryConflict(earlier, next)).toEqual({
+      ...next,
+      localContent: 'title\ntheirs one\nmine two\n\ntitle\nmine one',
+    });
+    expect(carryConflict(earlier, { ...next, localContent: earlier.localContent })).toEqual({
+      ...next,
+      localContent: earlier.localContent,
+    });
+    expect(carryConflict(undefined, next)).toEqual(next);
+  });
+
+  it('[D4] created and deleted offline before any sync: the DELETE (404) settles it', () => {
+    const pending = { created: true, deleted: true, maxSeq: 2 };
+    expect(planMemo({ name: NAME, local: undefined, pending, base: undefined, remote: absent }).kind).toBe(
+      'push-delete',
+    );
   });
 });

@@ -1,0 +1,325 @@
+/**
+ * An in-memory fake of a Memos v0.30 server, with its quirks (see memos-api.md §0–§7, §11):
+ * whole-second times from a controllable clock; no ETag or version; hard deletes (a repeated
+ * delete is 404); `update_time` moves ONLY when the update mask names `update_time`;
+ * `pinned`/`state` ignored on create; a client-chosen `memoId` is honoured, validated, and
+ * unique across users (409); content over the limit (UTF-8 bytes) is 400; a bad token is
+ * anonymous (private instance: 401 everywhere but bootstrap; public instance: PUBLIC data
+ * only). Tags, snippet and property are derived with sync/core/derive.ts.
+ * `fetch` speaks the REST routes (fake-memos-routes.ts); `webUi(user)` acts on the server
+ * as the official web UI does (content edits bump update_time; pin, archive and visibility
+ * do not). Everything is deterministic: ids and tokens come from counters.
+ */
+import { isValidUid } from '../../sync/core/ids';
+import { utf8ByteLength } from '../../sync/core/limits';
+import type { MemoState, Visibility } from '../../sync/core/memo';
+import { FakeAccounts } from './fake-memos-accounts';
+import { compareRows, decodePageToken, encodePageToken, parseFilter, parseOrderBy } from './fake-memos-query';
+import { handleFakeRequest } from './fake-memos-routes';
+import { FakeSseHub } from './fake-memos-sse';
+import { derive, type FakeMemo, FakeRpcError, type FakeUser, type MemoInput } from './fake-memos-state';
+
+export interface FakeServerOptions {
+  /** epoch ms of the server clock at start */
+  startTime?: number;
+  /** true: started with --instance-url (anonymous reads see PUBLIC memos) */
+  publicInstance?: boolean;
+  version?: string;
+  contentLimitBytes?: number;
+  /** Test knob: cap page sizes below Memos' 1000 to exercise paging with few memos. */
+  maxPageSize?: number;
+}
+
+export class ManualClock {
+  private ms: number;
+  constructor(start: number) {
+    this.ms = start;
+  }
+  now = (): number => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    this.ms = ms;
+  }
+}
+
+export interface ListRequest {
+  filter: string;
+  state: MemoState;
+  orderBy: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+const SHORT_UUID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+export class FakeMemosServer {
+  readonly clock: ManualClock;
+  readonly sse = new FakeSseHub();
+  readonly options: Required<Omit<FakeServerOptions, 'startTime'>>;
+  /** Every request the routes saw, in order (method and path with query). */
+  readonly requests: Array<{ method: string; url: string }> = [];
+  /** Counts memo writes (create, update, delete); a test can compare "before" and "after". */
+  writeSeq = 0;
+  /** uid → `writeSeq` of its latest hard delete / its latest create. */
+  readonly deletions = new Map<string, number>();
+  readonly creations = new Map<string, number>();
+  /** Users and credentials (fake-memos-accounts.ts). */
+  readonly accounts: FakeAccounts;
+  private readonly memoRows = new Map<string, FakeMemo>();
+  private nextId = 1;
+
+  constructor(options: FakeServerOptions = {}) {
+    this.clock = new ManualClock(options.startTime ?? Date.UTC(2026, 0, 1));
+    this.accounts = new FakeAccounts(
+      () => this.nowSeconds(),
+      () => this.nextId++,
+    );
+    this.options = {
+      publicInstance: options.publicInstance ?? false,
+      version: options.version ?? '0.30.0',
+      contentLimitBytes: options.contentLimitBytes ?? 8192,
+      maxPageSize: Math.min(options.maxPageSize ?? 1000, 1000),
+    };
+  }
+
+  /** The HTTP surface, shaped like the global fetch. */
+  readonly fetch = (url: string, init?: RequestInit): Promise<Response> => handleFakeRequest(this, url, init);
+
+  nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  // ---- memos (the service layer) ----
+
+  /** Server-side snapshot of every memo and comment (copies). */
+  memos(): FakeMemo[] {
+    return [...this.memoRows.values()].map((m) => ({ ...m }));
+  }
+
+  memo(uid: string): FakeMemo | undefined {
+    const row = this.memoRows.get(uid);
+    return row ? { ...row } : undefined;
+  }
+
+  private newUid(): string {
+    let n = this.nextId++ * 7919 + 104729;
+    let uid = '';
+    for (let i = 0; i < 22; i++) {
+      uid += SHORT_UUID_ALPHABET[n % SHORT_UUID_ALPHABET.length];
+      n = Math.floor(n / SHORT_UUID_ALPHABET.length) + i * 31;
+    }
+    return uid;
+  }
+
+  private checkContent(content: string): void {
+    const limit = this.options.contentLimitBytes;
+    if (utf8ByteLength(content) > limit)
+      throw new FakeRpcError('INVALID_ARGUMENT', `content too long (max ${limit} characters)`);
+  }
+
+  private row(uid: string): FakeMemo {
+    const row = this.memoRows.get(uid);
+    if (!row) throw new FakeRpcError('NOT_FOUND', 'memo not found');
+    return row;
+  }
+
+  private canWrite(user: FakeUser, memo: FakeMemo): void {
+    if (memo.creatorId !== user.id && user.role !== 'ADMIN')
+      throw new FakeRpcError('PERMISSION_DENIED', 'permission denied');
+  }
+
+  private emit(type: 'memo.created' | 'memo.updated' | 'memo.deleted', memo: FakeMemo): void {
+    this.writeSeq++;
+    if (type === 'memo.deleted') this.deletions.set(memo.uid, this.writeSeq);
+    if (type === 'memo.created') this.creations.set(memo.uid, this.writeSeq);
+    this.sse.broadcast({
+      type,
+      name: `memos/${memo.uid}`,
+      visibility: memo.visibility,
+      creatorId: memo.creatorId,
+    });
+  }
+
+  createMemo(user: FakeUser, memoId: string | undefined, input: MemoInput, parentUid?: string): FakeMemo {
+    const trimmed = (memoId ?? '').trim();
+    if (trimmed !== '' && !isValidUid(trimmed)) {
+      throw new FakeRpcError(
+        'INVALID_ARGUMENT',
+        'invalid UID: must be 1-36 characters, contain only letters, digits, or hyphens, and start and end with a letter or digit',
+      );
+    }
+    const uid = trimmed === '' ? this.newUid() : trimmed;
+    const content = input.content ?? '';
+    this.checkContent(content);
+    if (this.memoRows.has(uid))
+      throw new FakeRpcError('ALREADY_EXISTS', `memo with ID "${uid}" already exists`);
+    const parent = parentUid === undefined ? undefined : this.row(parentUid);
+    const now = this.nowSeconds();
+    const memo: FakeMemo = {
+      id: this.nextId++,
+      uid,
+      creatorId: user.id,
+      content,
+      visibility: parent?.visibility ?? input.visibility ?? 'PRIVATE',
+      state: 'NORMAL', // [quirk] state and pinned are ignored on create
+      pinned: false,
+      createdTs: input.createTime ? input.createTime : now,
+      updatedTs: input.updateTime ? input.updateTime : now,
+      derived: derive(content),
+      ...(parent ? { parentUid: parent.uid } : {}),
+    };
+    this.memoRows.set(uid, memo);
+    if (!parent) this.emit('memo.created', memo);
+    else {
+      // A comment announces only `memo.comment.created`, named after its parent.
+      this.writeSeq++;
+      this.sse.broadcast({
+        type: 'memo.comment.created',
+        name: `memos/${parent.uid}`,
+        visibility: parent.visibility,
+        creatorId: parent.creatorId,
+      });
+    }
+    return { ...memo };
+  }
+
+  private checkRead(viewer: FakeUser | undefined, memo: FakeMemo): void {
+    if (memo.state === 'ARCHIVED' && memo.creatorId !== viewer?.id)
+      throw new FakeRpcError('NOT_FOUND', 'memo not found');
+    if (memo.visibility === 'PUBLIC') return;
+    if (!viewer) throw new FakeRpcError('UNAUTHENTICATED', 'user not authenticated');
+    if (memo.visibility === 'PRIVATE' && memo.creatorId !== viewer.id)
+      throw new FakeRpcError('PERMISSION_DENIED', 'permission denied');
+  }
+
+  getMemo(viewer: FakeUser | undefined, uid: string): FakeMemo {
+    const memo = this.row(uid);
+    this.checkRead(viewer, memo);
+    if (memo.parentUid !== undefined) this.checkRead(viewer, this.row(memo.parentUid));
+    return { ...memo };
+  }
+
+  listMemos(
+    viewer: FakeUser | undefined,
+    request: ListRequest,
+  ): { memos: FakeMemo[]; nextPageToken: string } {
+    if (request.state === 'ARCHIVED' && !viewer) return { memos: [], nextPageToken: '' };
+    const order = parseOrderBy(request.orderBy);
+    if (!order.ok) throw new FakeRpcError('INVALID_ARGUMENT', order.message);
+    const filter = parseFilter(request.filter, this.nowSeconds());
+    if (!filter.ok) throw new FakeRpcError('INVALID_ARGUMENT', filter.message);
+    let limit = request.pageSize;
+    let offset = 0;
+    if (request.pageToken !== '') {
+      const token = decodePageToken(request.pageToken);
+      if (!token.ok) throw new FakeRpcError('INVALID_ARGUMENT', token.message);
+      limit = token.value.limit;
+      offset = Math.max(token.value.offset, 0);
+    }
+    limit = Math.min(limit <= 0 ? 50 : Math.min(limit, 1000), this.options.maxPageSize);
+    const visible = (m: FakeMemo) => {
+      if (m.parentUid !== undefined || m.state !== request.state) return false;
+      if (request.state === 'ARCHIVED') return m.creatorId === viewer?.id;
+      if (!viewer) return m.visibility === 'PUBLIC';
+      return m.creatorId === viewer.id || m.visibility !== 'PRIVATE';
+    };
+    const rows = [...this.memoRows.values()]
+      .filter(visible)
+      .filter((m) => {
+        const view = { ...m, creator: `users/${this.accounts.userById(m.creatorId).username}` };
+        return filter.value.every((clause) => clause.test(view));
+      })
+      .sort(compareRows(order.value));
+    const page = rows.slice(offset, offset + limit + 1);
+    const more = page.length > limit;
+    return {
+      memos: page.slice(0, limit).map((m) => ({ ...m })),
+      nextPageToken: more ? encodePageToken(limit, offset + limit) : '',
+    };
+  }
+
+  /** UpdateMemo: only the listed proto paths apply; `update_time` moves only when listed. */
+  updateMemo(user: FakeUser, uid: string, input: MemoInput, paths: readonly string[]): FakeMemo {
+    if (paths.length === 0) throw new FakeRpcError('INVALID_ARGUMENT', 'update mask is required');
+    const memo = this.row(uid);
+    this.canWrite(user, memo);
+    const next: FakeMemo = { ...memo };
+    for (const path of paths) {
+      if (path === 'content') {
+        this.checkContent(input.content ?? '');
+        next.content = input.content ?? '';
+        next.derived = derive(next.content);
+      } else if (path === 'visibility') {
+        next.visibility =
+          memo.parentUid !== undefined
+            ? this.row(memo.parentUid).visibility
+            : (input.visibility ?? 'PRIVATE');
+      } else if (path === 'pinned') next.pinned = input.pinned ?? false;
+      else if (path === 'state') next.state = input.state ?? 'NORMAL';
+      else if (path === 'create_time') next.createdTs = input.createTime ?? 0;
+      else if (path === 'update_time') next.updatedTs = input.updateTime ?? this.nowSeconds();
+      else if (path === 'display_time')
+        throw new FakeRpcError('INVALID_ARGUMENT', 'display_time is not supported');
+      // Any other path (camelCase `updateTime`, `tags`, `location.latitude`, …) is silently ignored.
+    }
+    this.memoRows.set(uid, next);
+    this.emit('memo.updated', next);
+    return { ...next };
+  }
+
+  deleteMemo(user: FakeUser, uid: string): void {
+    const memo = this.row(uid);
+    this.canWrite(user, memo);
+    for (const row of [...this.memoRows.values()]) if (row.parentUid === uid) this.memoRows.delete(row.uid);
+    this.memoRows.delete(uid);
+    this.emit('memo.deleted', memo);
+  }
+
+  /** What `users/{u}:getStats` counts: NORMAL non-comment memos `viewer` can see. */
+  statsOf(viewer: FakeUser | undefined, username: string): FakeMemo[] {
+    const owner = this.accounts.userByName(username);
+    if (!owner) throw new FakeRpcError('NOT_FOUND', 'user not found');
+    return [...this.memoRows.values()].filter(
+      (m) =>
+        m.creatorId === owner.id &&
+        m.parentUid === undefined &&
+        m.state === 'NORMAL' &&
+        (m.creatorId === viewer?.id ||
+          m.visibility === 'PUBLIC' ||
+          (viewer !== undefined && m.visibility === 'PROTECTED')),
+    );
+  }
+
+  // ---- the official web UI, acting on the server directly ----
+
+  webUi(username: string): FakeWebUi {
+    const user = this.accounts.userByName(username);
+    if (!user) throw new Error(`no user ${username}`);
+    return {
+      create: (content, visibility = 'PRIVATE') => this.createMemo(user, undefined, { content, visibility }),
+      comment: (parentUid, content) => this.createMemo(user, undefined, { content }, parentUid),
+      editContent: (uid, content) => this.updateMemo(user, uid, { content }, ['content', 'update_time']),
+      setPinned: (uid, pinned) => this.updateMemo(user, uid, { pinned }, ['pinned']),
+      setState: (uid, state) => this.updateMemo(user, uid, { state }, ['state']),
+      setVisibility: (uid, visibility) => this.updateMemo(user, uid, { visibility }, ['visibility']),
+      setUpdateTime: (uid, epochMs) =>
+        this.updateMemo(user, uid, { updateTime: Math.floor(epochMs / 1000) }, ['update_time']),
+      remove: (uid) => this.deleteMemo(user, uid),
+    };
+  }
+}
+
+/** The official web UI's writes: content edits bump update_time; pin, archive, visibility do not. */
+export interface FakeWebUi {
+  create(content: string, visibility?: Visibility): FakeMemo;
+  comment(parentUid: string, content: string): FakeMemo;
+  editContent(uid: string, content: string): FakeMemo;
+  setPinned(uid: string, pinned: boolean): FakeMemo;
+  setState(uid: string, state: MemoState): FakeMemo;
+  setVisibility(uid: string, visibility: Visibility): FakeMemo;
+  /** Writes an explicit (possibly old) update time, as a client echoing a stale memo would. */
+  setUpdateTime(uid: string, epochMs: number): FakeMemo;
+  remove(uid: string): void;
+}

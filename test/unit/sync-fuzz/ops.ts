@@ -1,0 +1,265 @@
+/**
+ * The random steps of the sync fuzz. Actors: the user on each device (create, edit by
+ * append/insert/replace, archive/restore, pin/unpin, visibility, delete, resolve a conflict),
+ * the official web UI on the server (content edits that bump update_time; pin, archive and
+ * visibility that do not; deletes; creates; an explicit old update_time), another user
+ * (bob) whose public memos show up in unfiltered lists, sync passes (delta or full, with
+ * live-event hints), clock jumps, live-stream cuts and device restarts. Every content
+ * change goes through the ledger: new tokens are recorded, vanished ones are marked as
+ * removed by the actor whose copy held them.
+ */
+import type { MemoName } from '../../../sync/core/ids';
+import type { LocalMemo, MemoFields, Visibility } from '../../../sync/core/memo';
+import { ContentRejectedError } from '../../../sync/db/notebook';
+import type { Device } from './device';
+import { applyEdit, type EditKind } from './ledger';
+import type { World } from './world';
+
+const VISIBILITIES: Visibility[] = ['PRIVATE', 'PROTECTED', 'PUBLIC'];
+const TAGS = ['work', 'idea', 'home/garden', 'todo'];
+const EDITS: EditKind[] = ['append', 'insert', 'replace'];
+
+export function shortName(name: string): string {
+  const uid = name.replace(/^memos\//, '');
+  const device = /^00000000-0000-4000-800(\d)-0*([0-9a-f]+)$/.exec(uid);
+  if (device) return `${'ABCDEFGH'[Number(device[1])] ?? '?'}${Number.parseInt(device[2] ?? '0', 16)}`;
+  return `S:${uid.slice(0, 5)}`;
+}
+
+async function localMemos(device: Device): Promise<LocalMemo[]> {
+  return device.parts.db.memos.orderBy('name').toArray();
+}
+
+function newContent(world: World): string {
+  const tag = world.prng.chance(0.3) ? ` #${world.prng.pick(TAGS)}` : '';
+  return `memo ${world.ledger.creationToken()}${tag}\n${world.ledger.editToken()}`;
+}
+
+function editedContent(world: World, content: string, big: boolean): string {
+  const kind = world.prng.pick(EDITS) ?? 'append';
+  const next = applyEdit(content, kind, world.ledger.editToken(), world.prng.int(1000));
+  return big ? `${next}\n${'x'.repeat(8_300)}` : next;
+}
+
+export async function localCreate(world: World, device: Device): Promise<void> {
+  const content = newContent(world);
+  const visibility = world.prng.pick(VISIBILITIES) ?? 'PRIVATE';
+  const memo = await device.parts.notebook.create({ content, visibility });
+  world.ledger.noteChange(undefined, content);
+  world.log(`${device.label} create ${shortName(memo.name)} ${visibility} "${content.replace(/\n/g, '⏎')}"`);
+}
+
+export async function localEdit(world: World, device: Device): Promise<void> {
+  const memo = world.prng.pick(await localMemos(device));
+  if (!memo) return localCreate(world, device);
+  const big = device.contentLimitBytes > 8192 && world.prng.chance(0.15);
+  const content = editedContent(world, memo.content, big);
+  try {
+    await device.parts.notebook.update(memo.name, { content });
+  } catch (error) {
+    if (error instanceof ContentRejectedError)
+      return world.log(`${device.label} edit ${shortName(memo.name)} refused locally`);
+    throw error;
+  }
+  const gone = world.ledger.noteChange(memo.content, content);
+  world.log(
+    `${device.label} edit ${shortName(memo.name)} → "${content.replace(/x{20,}/, 'x…').replace(/\n/g, '⏎')}"${gone.length ? ` (removes ${gone.join(',')})` : ''}`,
+  );
+}
+
+function scalarPatch(world: World, memo: MemoFields): Partial<MemoFields> {
+  switch (world.prng.int(3)) {
+    case 0:
+      return { state: memo.state === 'NORMAL' ? 'ARCHIVED' : 'NORMAL' };
+    case 1:
+      return { pinned: !memo.pinned };
+    default:
+      return { visibility: world.prng.pick(VISIBILITIES.filter((v) => v !== memo.visibility)) ?? 'PUBLIC' };
+  }
+}
+
+export async function localScalar(world: World, device: Device): Promise<void> {
+  const memo = world.prng.pick(await localMemos(device));
+  if (!memo) return;
+  const patch = scalarPatch(world, memo);
+  await device.parts.notebook.update(memo.name, patch);
+  world.log(`${device.label} set ${shortName(memo.name)} ${JSON.stringify(patch)}`);
+}
+
+export async function localDelete(world: World, device: Device): Promise<void> {
+  const memo = world.prng.pick(await localMemos(device));
+  if (!memo) return;
+  await device.parts.notebook.remove(memo.name);
+  const gone = world.ledger.noteChange(memo.content, undefined);
+  world.log(`${device.label} delete ${shortName(memo.name)} (removes ${gone.join(',')})`);
+}
+
+export async function resolveConflict(world: World, device: Device): Promise<void> {
+  const { conflicts, notebook } = device.parts;
+  const record = world.prng.pick(await conflicts.list());
+  if (!record) return;
+  const memo = await notebook.get(record.name);
+  if (!memo) return;
+  if (world.prng.chance(0.5)) {
+    await conflicts.keepServer(record.name);
+    const gone = world.ledger.noteChange(record.localContent, memo.content);
+    world.log(`${device.label} conflict ${shortName(record.name)}: keep server (drops ${gone.join(',')})`);
+  } else {
+    await conflicts.keepContent(record.name, record.localContent);
+    const gone = world.ledger.noteChange(memo.content, record.localContent);
+    world.log(`${device.label} conflict ${shortName(record.name)}: keep mine (drops ${gone.join(',')})`);
+  }
+}
+
+export function serverStep(world: World): void {
+  const memo = world.prng.pick(world.aliceMemos().filter((m) => m.uid !== world.lockedUid));
+  const ui = world.alice;
+  const kind = world.prng.weighted({
+    edit: 8,
+    scalar: 6,
+    delete: 2,
+    create: 3,
+    oldTime: 1,
+    bob: 1,
+    bulk: 0.6,
+    purge: 0.6,
+  });
+  if (kind === 'bulk') {
+    for (let i = 0; i < 12; i++) {
+      const content = newContent(world);
+      ui.create(content, 'PRIVATE');
+      world.ledger.noteChange(undefined, content);
+    }
+    world.log('web creates 12 memos');
+    return;
+  }
+  if (kind === 'purge') {
+    const victims = world.aliceMemos().filter((m) => m.uid !== world.lockedUid && world.prng.chance(0.8));
+    for (const victim of victims) {
+      ui.remove(victim.uid);
+      world.ledger.noteChange(victim.content, undefined);
+    }
+    world.log(`web deletes ${victims.length} memos at once`);
+    return;
+  }
+  if (kind === 'bob') {
+    const created = world.bob.create(`bob says hi #shared`, world.prng.chance(0.5) ? 'PUBLIC' : 'PROTECTED');
+    world.log(`web(bob) create ${shortName(created.uid)}`);
+    return;
+  }
+  if (kind === 'create' || !memo) {
+    const content = newContent(world);
+    const created = ui.create(content, world.prng.pick(VISIBILITIES));
+    world.ledger.noteChange(undefined, content);
+    world.log(`web create ${shortName(created.uid)} "${content.replace(/\n/g, '⏎')}"`);
+    return;
+  }
+  const label = shortName(memo.uid);
+  if (kind === 'edit') {
+    const content = editedContent(world, memo.content, false);
+    ui.editContent(memo.uid, content);
+    const gone = world.ledger.noteChange(memo.content, content);
+    world.log(
+      `web edit ${label} → "${content.replace(/\n/g, '⏎')}"${gone.length ? ` (removes ${gone.join(',')})` : ''}`,
+    );
+    return;
+  }
+  if (kind === 'delete') {
+    ui.remove(memo.uid);
+    const gone = world.ledger.noteChange(memo.content, undefined);
+    world.log(`web delete ${label} (removes ${gone.join(',')})`);
+    return;
+  }
+  if (kind === 'oldTime') {
+    ui.setUpdateTime(memo.uid, world.server.clock.now() - world.prng.range(60, 86_400 * 30) * 1000);
+    world.log(`web set ${label} update_time into the past`);
+    return;
+  }
+  const patch = scalarPatch(world, memo);
+  if (patch.state) ui.setState(memo.uid, patch.state);
+  if (patch.pinned !== undefined) ui.setPinned(memo.uid, patch.pinned);
+  if (patch.visibility) ui.setVisibility(memo.uid, patch.visibility);
+  world.log(`web set ${label} ${JSON.stringify(patch)} (no update_time bump)`);
+}
+
+export async function syncStep(world: World, device: Device): Promise<void> {
+  const mode = world.prng.chance(0.35) ? 'full' : 'delta';
+  const hints = world.prng.chance(0.7);
+  world.log(`${device.label} sync ${mode}${hints ? ` hints[${device.hints.map(shortName).join(',')}]` : ''}`);
+  await world.syncPass(device, mode, hints);
+}
+
+type LocalOp = 'create' | 'edit' | 'scalar' | 'delete' | 'resolve';
+const LOCAL_WEIGHTS: Record<LocalOp, number> = { create: 6, edit: 14, scalar: 7, delete: 3, resolve: 2 };
+
+export async function localStep(world: World, device: Device): Promise<void> {
+  const op = world.prng.weighted(LOCAL_WEIGHTS);
+  if (op === 'create') return localCreate(world, device);
+  if (op === 'edit') return localEdit(world, device);
+  if (op === 'scalar') return localScalar(world, device);
+  if (op === 'delete') return localDelete(world, device);
+  return resolveConflict(world, device);
+}
+
+function pickDevice(world: World): Device {
+  const device = world.prng.pick(world.devices);
+  if (!device) throw new Error('no devices');
+  return device;
+}
+
+/** One top-level step of the scenario. */
+export async function randomStep(world: World): Promise<void> {
+  // A revoked token stays revoked for a few steps, then the user reconnects.
+  if (world.tokenRevoked && world.prng.chance(0.3)) world.toggleToken();
+  const kind = world.prng.weighted({
+    local: 32,
+    server: 12,
+    sync: 30,
+    clock: 8,
+    restart: 1,
+    cut: 1,
+    token: 1,
+  });
+  const device = pickDevice(world);
+  world.advance(world.prng.range(0, 700));
+  switch (kind) {
+    case 'local':
+      return localStep(world, device);
+    case 'server':
+      return serverStep(world);
+    case 'sync':
+      return syncStep(world, device);
+    case 'clock': {
+      const ms = world.prng.chance(0.8) ? world.prng.range(0, 4_000) : world.prng.range(60_000, 1_200_000);
+      world.log(`clock +${ms} ms`);
+      return world.advance(ms);
+    }
+    case 'restart':
+      if (device.busy) return;
+      world.log(`${device.label} restart`);
+      return device.reboot();
+    case 'cut':
+      world.log('live streams cut');
+      return world.server.sse.disconnectAll();
+    case 'token':
+      return world.toggleToken();
+  }
+}
+
+/** What other actors do while a request of `inFlight` is on the wire. */
+export async function concurrentStep(world: World, inFlight: Device): Promise<void> {
+  const kind = world.prng.weighted({ sameDevice: 5, otherDevice: 3, server: 4, otherSync: 2, token: 0.5 });
+  const other = pickDevice(world);
+  world.log(`  (while ${inFlight.label}'s request is in flight)`);
+  // A token can be revoked mid-pass; it comes back only between passes (the user reconnects).
+  if (kind === 'token') return world.tokenRevoked ? undefined : world.toggleToken();
+  if (kind === 'sameDevice') return localStep(world, inFlight);
+  if (kind === 'otherDevice') return localStep(world, other);
+  if (kind === 'server') return serverStep(world);
+  // Another device's push could write the memo inside the in-flight read-modify-write window.
+  if (other.busy || world.lockedUid !== undefined) return;
+  world.log(`  ${other.label} sync (nested)`);
+  await world.syncPass(other, world.prng.chance(0.5) ? 'full' : 'delta', true);
+}
+
+export type { MemoName };
