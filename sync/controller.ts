@@ -94,12 +94,17 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
       approvedDeletions: approved,
     });
     for (const notice of report.notices) deps.onNotice(notice);
+    // [S3] A held question stands until the user answers it or a full pass no longer finds
+    // those deletions: delta passes (which never delete from a listing) and failures keep it.
+    const settled = report.ok && report.mode === 'full';
+    const standing = settled ? undefined : (await meta.status()).heldDeletions;
+    const held = report.heldDeletions ?? standing;
     if (report.ok) {
-      if (!report.heldDeletions) approved = new Set();
+      if (settled && !report.heldDeletions) approved = new Set();
       await meta.setStatus({
         phase: 'idle',
         lastSyncAt: deps.now(),
-        ...(report.heldDeletions ? { heldDeletions: report.heldDeletions } : {}),
+        ...(held ? { heldDeletions: held } : {}),
       });
       return { ok: true };
     }
@@ -109,6 +114,7 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
       phase,
       message: userMessage(failure),
       ...(previous.lastSyncAt !== undefined ? { lastSyncAt: previous.lastSyncAt } : {}),
+      ...(held ? { heldDeletions: held } : {}),
     });
     return { ok: false, retry: failure.kind !== 'unauthorized' && failure.kind !== 'unsupported-version' };
   }

@@ -18,7 +18,12 @@ export async function resetForNewServer(
     await db.bases.clear();
     await db.outbox.clear();
     await db.outbox.bulkAdd(
-      memos.map((m) => ({ name: m.name, op: 'create' as const, fields: [...MEMO_FIELDS], at: now() })),
+      memos.map((m) => ({
+        name: m.name,
+        op: 'create' as const,
+        fields: [...MEMO_FIELDS],
+        at: now(),
+      })),
     );
     await db.meta.delete('sync.cursor');
   });

@@ -18,6 +18,8 @@ export interface PendingSummary {
   maxSeq: number;
   /** When `deleted`: the fields of the copy the user deleted, if recorded. */
   deletedFields?: MemoFields;
+  /** When `created`: the fields the memo was created with, if recorded. */
+  createdFields?: MemoFields;
 }
 
 export type RemoteState = { present: true; memo: RemoteMemo } | { present: false };
@@ -189,13 +191,15 @@ export function planMemo(input: PlanInput): MemoPlan {
   }
 
   // [U2] With no base (a create whose response was lost, or an import of a server memo),
-  // the remote copy is the ancestor when its content equals ours; otherwise content conflicts.
-  const ancestor: MemoFields = base ?? {
-    ...pickFields(remote.memo),
-    content: remote.memo.content === local.content ? local.content : '',
-  };
+  // the fields it was created with are the ancestor when recorded; otherwise the remote copy
+  // is, when its content equals ours; otherwise the content conflicts.
+  const ancestor: MemoFields = base ??
+    (pending.created ? pending.createdFields : undefined) ?? {
+      ...pickFields(remote.memo),
+      content: remote.memo.content === local.content ? local.content : '',
+    };
   const { merged, conflict } =
-    base || remote.memo.content === local.content
+    base || (pending.created && pending.createdFields) || remote.memo.content === local.content
       ? mergeFields(local, ancestor, remote.memo)
       : {
           merged: { ...pickFields(local), content: remote.memo.content },

@@ -1,7 +1,8 @@
 /**
  * Three-way merge of memo content (node-diff3). Line-level first; a region where both
  * sides changed the same lines is retried word by word, so two edits to different parts
- * of one line still merge. Returns the merged text only when no region conflicts.
+ * of one line still merge; lines both sides inserted at the same place are all kept
+ * (theirs, then mine). Returns the merged text only when no region conflicts.
  */
 import { diff3Merge } from 'node-diff3';
 
@@ -26,7 +27,14 @@ function mergeTokens(
       continue;
     }
     const conflict = region.conflict;
-    if (!conflict || !retry) return undefined;
+    if (!conflict) return undefined;
+    if (retry && conflict.o.length === 0) {
+      // Both sides inserted lines at the same place (e.g. two devices appended to a list):
+      // keep both, the server's first. Nothing of either is lost.
+      out.push(...conflict.b, ...conflict.a);
+      continue;
+    }
+    if (!retry) return undefined;
     const merged = mergeTokens(
       words(conflict.a.join(joiner)),
       words(conflict.o.join(joiner)),

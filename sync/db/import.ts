@@ -39,7 +39,13 @@ export async function applyImport(
         };
         if (!current) {
           await db.memos.add(buildLocalMemo(incoming.name, fields, incoming));
-          await db.outbox.add({ name: incoming.name, op: 'create', fields: [...MEMO_FIELDS], at: now });
+          await db.outbox.add({
+            name: incoming.name,
+            op: 'create',
+            fields: [...MEMO_FIELDS],
+            at: now,
+            created: fields,
+          });
           summary.added++;
           touched.push(incoming.name);
           continue;

@@ -139,7 +139,11 @@ export function createNotebook(deps: NotebookDeps): Notebook {
         { content: input.content, visibility: input.visibility, state: 'NORMAL', pinned: false },
         { createTime: time, updateTime: time },
       );
-      await writeChange(memo, { name, op: 'create', fields: [...MEMO_FIELDS], at: time }, name);
+      await writeChange(
+        memo,
+        { name, op: 'create', fields: [...MEMO_FIELDS], at: time, created: pickFields(memo) },
+        name,
+      );
       return memo;
     },
     update,

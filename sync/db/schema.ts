@@ -37,6 +37,12 @@ export interface OutboxEntry {
   at: number;
   /** For a delete: the fields of the copy the user deleted (decides [D3] when there is no base). */
   deleted?: MemoFields;
+  /**
+   * For a create of a NEW memo (fresh uid, never on any server): the fields it was created
+   * with, the ancestor [U2] if its answer is lost. Never set for re-uploads (import,
+   * reconnect, "keep them"): the server may hold someone else's copy under that name.
+   */
+  created?: MemoFields;
 }
 
 /** A content edit that could not be merged: the server kept its version, this is ours. */

@@ -75,6 +75,7 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
   const bases = await store.bases(names);
   const toApply: RemoteMemo[] = [];
   for (const memo of remote.values()) {
+    result.cursor = Math.max(result.cursor ?? 0, memo.updateTime);
     if (pending.has(memo.name)) continue; // [P2]
     const plan = planMemo({
       name: memo.name,
@@ -84,9 +85,11 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
       remote: { present: true, memo },
     });
     if (plan.kind === 'apply-remote') toApply.push(memo);
-    result.cursor = Math.max(result.cursor ?? 0, memo.updateTime);
   }
   result.applied = (await store.applyRemote(toApply)).length;
+  // [P3] An empty complete listing still starts the delta cursor (at the epoch), so the next
+  // passes are deltas instead of full listings forever.
+  if (full && result.cursor === undefined) result.cursor = 0;
 
   // Deletion candidates: synced memos absent from a complete listing, or 404 on a hint [D1].
   // A set: a hinted memo that 404s is also absent from the full listing (counted once).

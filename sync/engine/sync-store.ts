@@ -103,7 +103,10 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         if (entry.deleted) current.deletedFields = entry.deleted;
         else delete current.deletedFields;
         // A create after a delete (re-import) means the memo is new again.
-        if (entry.op === 'create') current.created = true;
+        if (entry.op === 'create') {
+          current.created = true;
+          if (entry.created) current.createdFields = entry.created;
+        }
       }
       return [...byName.values()].sort((a, b) => a.firstSeq - b.firstSeq);
     },
@@ -228,7 +231,12 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         const present = (await db.memos.bulkGet([...names])).filter((m) => m !== undefined);
         await db.bases.bulkDelete(present.map((m) => m.name));
         await db.outbox.bulkAdd(
-          present.map((m) => ({ name: m.name, op: 'create' as const, fields: [...MEMO_FIELDS], at: now() })),
+          present.map((m) => ({
+            name: m.name,
+            op: 'create' as const,
+            fields: [...MEMO_FIELDS],
+            at: now(),
+          })),
         );
       });
       announce([], ['outbox']);

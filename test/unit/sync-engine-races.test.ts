@@ -187,4 +187,34 @@ describe('sync engine races found by the fuzz', () => {
     expect(record?.localContent).toBe('title\ngamma\n\ntitle\nalpha');
     expect(w.server.memo(w.uid(memo.name))?.content).toBe('title\ndelta');
   });
+
+  it('[U2] an edit made after a create whose answer was lost pushes cleanly, no conflict', async () => {
+    const w = world();
+    const memo = await w.notebook.create({ content: 'first line', visibility: 'PRIVATE' });
+    w.dropNextResponseOf('POST');
+    expect((await w.sync()).ok).toBe(false);
+    await w.notebook.update(memo.name, { content: 'first line\nadded before the next sync' });
+    expect((await w.sync()).ok).toBe(true);
+    expect(w.server.memo(w.uid(memo.name))?.content).toBe('first line\nadded before the next sync');
+    expect(await w.db.conflicts.count()).toBe(0);
+  });
+
+  it('[M2] lines appended at the same place on two sides are both kept', async () => {
+    const w = world();
+    const memo = await w.notebook.create({ content: 'thread:', visibility: 'PRIVATE' });
+    await w.sync();
+    w.web.editContent(w.uid(memo.name), 'thread:\nserver reply');
+    await w.notebook.update(memo.name, { content: 'thread:\nlocal reply' });
+    await w.sync();
+    expect(w.server.memo(w.uid(memo.name))?.content).toBe('thread:\nserver reply\nlocal reply');
+    expect(await w.db.conflicts.count()).toBe(0);
+  });
+
+  it('[P3] after an empty first listing, later passes are deltas, not full listings', async () => {
+    const w = world();
+    const first = await w.sync('delta');
+    expect(first.mode).toBe('full');
+    const second = await w.sync('delta');
+    expect(second.mode).toBe('delta');
+  });
 });

@@ -325,4 +325,32 @@ describe('sync planner', () => {
       'push-delete',
     );
   });
+
+  it('[U2] with the created fields recorded, a later edit merges against them instead of conflicting', () => {
+    const plan = planMemo({
+      name: NAME,
+      local: local('created\nthen edited'),
+      pending: { ...created, createdFields: fields('created') },
+      base: undefined,
+      remote: present(remote('created')),
+    });
+    expect(plan).toMatchObject({
+      kind: 'push-update',
+      mask: ['content'],
+      merged: { content: 'created\nthen edited' },
+    });
+    expect(plan).not.toHaveProperty('conflict');
+  });
+
+  it('[M2] lines inserted at the same place on both sides are all kept, the server first', () => {
+    const plan = planMemo({
+      name: NAME,
+      local: local('list\nmine'),
+      pending: edited,
+      base: remote('list'),
+      remote: present(remote('list\ntheirs')),
+    });
+    expect(plan).toMatchObject({ merged: { content: 'list\ntheirs\nmine' } });
+    expect(plan).not.toHaveProperty('conflict');
+  });
 });
