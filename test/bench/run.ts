@@ -14,6 +14,7 @@ type Bench = () => Promise<unknown>;
 
 const BENCHES: Record<string, Bench> = {
   notebook: benchNotebook,
+  sync: async () => (await import('./sync')).benchSync(),
 };
 
 function flatten(prefix: string, value: unknown, rows: Array<[string, string]>): void {
