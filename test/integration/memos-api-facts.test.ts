@@ -350,13 +350,21 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
     expect(String(pat.createdAt)).toMatch(/\.\d+Z$/);
 
     await call('GET', '/api/v1/auth/me', { token: String(body.token) });
-    const list = await call('GET', '/api/v1/users/admin/personalAccessTokens', { token: String(body.token) });
-    expect(list.status).toBe(200);
-    const listed = rec(list.body);
-    expect(Object.keys(listed).sort()).toEqual(['nextPageToken', 'personalAccessTokens']);
-    const mine = (Array.isArray(listed.personalAccessTokens) ? listed.personalAccessTokens : [])
-      .map(rec)
-      .find((p) => p.name === pat.name);
+    // lastUsedAt is written by the server after it answers (not in the same request), so poll.
+    let mine: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const list = await call('GET', '/api/v1/users/admin/personalAccessTokens', {
+        token: String(body.token),
+      });
+      expect(list.status).toBe(200);
+      const listed = rec(list.body);
+      expect(Object.keys(listed).sort()).toEqual(['nextPageToken', 'personalAccessTokens']);
+      mine = (Array.isArray(listed.personalAccessTokens) ? listed.personalAccessTokens : [])
+        .map(rec)
+        .find((p) => p.name === pat.name);
+      if (typeof mine?.lastUsedAt === 'string') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(mine).toBeDefined();
     expect(mine && 'token' in mine).toBe(false);
     expect(typeof mine?.lastUsedAt).toBe('string');

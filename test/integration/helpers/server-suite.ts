@@ -1,0 +1,66 @@
+/**
+ * Per-file wiring for the sync integration suites: one real Memos v0.30.0 instance per test
+ * file (started in beforeAll, stopped in afterAll), a fresh account per test (so tests
+ * sharing the instance never see each other's memos), and devices that are disposed after
+ * each test. Call `useMemosServer()` once at the top level of a test file.
+ */
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type MemosInstance, startMemos } from '../../helpers/memos-instance';
+import { createDevice, type Device, type DeviceOptions } from './device';
+import { type Account, newAccount } from './web';
+
+export interface MemosSuite {
+  readonly instance: MemosInstance;
+  readonly baseUrl: string;
+  account(prefix?: string): Promise<Account>;
+  /** A device signed in as `account` (or with an explicit token). */
+  device(account: Account | { token: string }, options?: Omit<DeviceOptions, 'baseUrl' | 'token'>): Device;
+  /** A fresh account and one device signed in to it. */
+  solo(options?: Omit<DeviceOptions, 'baseUrl' | 'token'>): Promise<{ account: Account; device: Device }>;
+  /** Runs after the current test (before the devices are disposed). */
+  cleanup(fn: () => Promise<void> | void): void;
+}
+
+export function useMemosServer(): MemosSuite {
+  let instance: MemosInstance | undefined;
+  const devices: Device[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  beforeAll(async () => {
+    instance = await startMemos();
+  });
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+    for (const device of devices.splice(0)) await device.dispose();
+  });
+  afterAll(async () => {
+    await instance?.stop();
+  });
+
+  const current = (): MemosInstance => {
+    if (!instance) throw new Error('the Memos instance is not running (use inside tests)');
+    return instance;
+  };
+  const suite: MemosSuite = {
+    get instance() {
+      return current();
+    },
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    account: (prefix) => newAccount(current(), prefix),
+    device(account, options = {}) {
+      const device = createDevice({ ...options, baseUrl: current().baseUrl, token: account.token });
+      devices.push(device);
+      return device;
+    },
+    async solo(options = {}) {
+      const account = await suite.account();
+      return { account, device: suite.device(account, options) };
+    },
+    cleanup(fn) {
+      cleanups.push(fn);
+    },
+  };
+  return suite;
+}

@@ -1,0 +1,208 @@
+/**
+ * Connecting through the sync controller to the real Memos v0.30.0 server: the version
+ * check [V1], moving a notebook between accounts and servers [V2], and the one-time
+ * exchange of a username and password for a personal access token [V3].
+ */
+import { describe, expect, it } from 'vitest';
+import { type AppDevice, createAppDevice } from './helpers/app-device';
+import { shape, until } from './helpers/device';
+import { useMemosServer } from './helpers/server-suite';
+import type { Account } from './helpers/web';
+
+const suite = useMemosServer();
+
+function app(): AppDevice {
+  const device = createAppDevice();
+  suite.cleanup(() => device.dispose());
+  return device;
+}
+
+async function connectWithToken(device: AppDevice, account: Account, serverUrl = suite.baseUrl) {
+  const streams = device.transport.streamsOpened;
+  const connected = await device.controller.connect({ serverUrl, token: account.token });
+  if (!connected.ok) throw new Error(`connect failed: ${connected.error.message}`);
+  await until(() => device.transport.streamsOpened > streams, 'the live event stream');
+  return connected.value;
+}
+
+/** Memos captured before connecting (two of them days ago), with one pinned and one archived. */
+async function captureOffline(device: AppDevice): Promise<void> {
+  await device.notebook.create({ content: 'captured first', visibility: 'PRIVATE' });
+  device.timers.advance(2 * 24 * 60 * 60 * 1000);
+  const b = await device.notebook.create({ content: 'captured second', visibility: 'PUBLIC' });
+  await device.notebook.update(b.name, { pinned: true });
+  const c = await device.notebook.create({ content: 'captured third', visibility: 'PRIVATE' });
+  await device.notebook.update(c.name, { state: 'ARCHIVED' });
+}
+
+async function localShapes(device: AppDevice) {
+  return (await device.db.memos.orderBy('name').toArray()).map(shape);
+}
+
+const writes = (device: AppDevice) =>
+  device.transport.log.filter((r) => r.method === 'POST' || r.method === 'PATCH' || r.method === 'DELETE');
+
+describe('version', () => {
+  it('[V1] the real server (it reports version "dev") is accepted', async () => {
+    const account = await suite.account();
+    const device = app();
+    const connection = await connectWithToken(device, account);
+    expect(connection.user).toBe(account.user);
+    const profile = device.transport.requests('GET', '/api/v1/instance/profile');
+    expect(JSON.parse(profile[0]?.responseText ?? '{}')).toMatchObject({ version: 'dev' });
+    await device.settle();
+    expect(await device.status()).toMatchObject({ phase: 'idle', lastSyncAt: expect.any(Number) });
+  });
+
+  it('[V1] a server reporting 0.29.1 gets "unsupported Memos version 0.29.1" and nothing is stored', async () => {
+    const account = await suite.account();
+    const device = app();
+    device.transport.on({
+      path: '/api/v1/instance/profile',
+      respond: () => Response.json({ version: '0.29.1', needsSetup: false }),
+    });
+    const result = await device.controller.connect({ serverUrl: suite.baseUrl, token: account.token });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe('unsupported-version');
+    expect(result.error.message).toMatch(/^unsupported Memos version 0\.29\.1/);
+    expect(await device.meta.connection()).toBeUndefined();
+    expect(device.transport.log.map((r) => r.path)).toEqual(['/api/v1/instance/profile']);
+  });
+});
+
+describe('version, as other servers would report it', () => {
+  const profiles: Array<[string, number, string | undefined]> = [
+    ['0.30.1', 200, undefined],
+    ['v0.31.0', 200, undefined],
+    ['0.29.1', 200, 'unsupported Memos version 0.29.1'],
+    ['0.25.0', 200, 'unsupported Memos version 0.25.0'],
+    ['(no profile endpoint)', 404, 'unsupported Memos version (older than 0.26)'],
+  ];
+  it.each(profiles)('[V1] a server reporting %s', async (version, status, refusal) => {
+    const account = await suite.account();
+    const device = app();
+    device.transport.on({
+      path: '/api/v1/instance/profile',
+      respond: () =>
+        status === 200
+          ? Response.json({ version, needsSetup: false })
+          : Response.json({ code: 5, message: 'Not Found' }, { status }),
+    });
+    const result = await device.controller.connect({ serverUrl: suite.baseUrl, token: account.token });
+    if (refusal === undefined) {
+      expect(result.ok).toBe(true);
+      await device.settle();
+      return;
+    }
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatchObject({ kind: 'unsupported-version' });
+    if (!result.ok) expect(result.error.message.startsWith(refusal)).toBe(true);
+    expect(await device.meta.connection()).toBeUndefined();
+  });
+});
+
+describe('moving a notebook', () => {
+  it('[V2] reconnecting to the same server and account uploads nothing twice', async () => {
+    const account = await suite.account();
+    const device = app();
+    await captureOffline(device);
+    await connectWithToken(device, account);
+    await until(async () => (await account.web.listAll()).length === 3, 'the captured memos on the server');
+    await device.settle();
+    expect((await account.web.listAll()).map(shape)).toEqual(await localShapes(device));
+
+    await device.controller.disconnect({ clearData: false });
+    device.transport.clearLog();
+    await connectWithToken(device, account);
+    await device.settle();
+    expect(writes(device)).toEqual([]);
+    expect(await device.db.bases.count()).toBe(3);
+    expect((await device.status()).phase).toBe('idle');
+  });
+
+  it('[V2] connecting the notebook to another account uploads every memo there', async () => {
+    const alice = await suite.account('alice');
+    const bob = await suite.account('bob');
+    const device = app();
+    await captureOffline(device);
+    await connectWithToken(device, alice);
+    await until(async () => (await alice.web.listAll()).length === 3, 'the memos in the first account');
+    await device.settle();
+
+    await connectWithToken(device, bob);
+    await until(async () => (await bob.web.listAll()).length === 3, 'the memos in the second account');
+    await device.settle();
+    const inBob = await bob.web.listAll();
+    const project = (m: { content: string; pinned: boolean; state: string; createTime: number }) => [
+      m.content,
+      m.pinned,
+      m.state,
+      m.createTime,
+    ];
+    expect(inBob.map(project).sort()).toEqual((await alice.web.listAll()).map(project).sort());
+    expect(await localShapes(device)).toEqual(inBob.map(shape));
+    expect((await device.status()).phase).toBe('idle');
+  });
+
+  it('[V2][C3] the same account reached through another URL: every memo is sent again and adopted, none duplicated', async () => {
+    const account = await suite.account();
+    const device = app();
+    await captureOffline(device);
+    await connectWithToken(device, account);
+    await until(async () => (await account.web.listAll()).length === 3, 'the memos on the server');
+    await device.settle();
+
+    device.transport.clearLog();
+    await connectWithToken(device, account, suite.baseUrl.replace('127.0.0.1', 'localhost'));
+    await device.settle();
+    expect(device.transport.requests('POST').map((r) => r.status)).toEqual([409, 409, 409]);
+    expect(device.transport.requests('PATCH')).toEqual([]);
+    const server = await account.web.listAll();
+    expect(server).toHaveLength(3);
+    expect(await localShapes(device)).toEqual(server.map(shape));
+    expect(await device.db.conflicts.count()).toBe(0);
+  });
+});
+
+describe('password sign-in', () => {
+  it('[V3] a username and password are exchanged once for a personal access token; the password is stored nowhere', async () => {
+    const account = await suite.account();
+    const device = app();
+    await device.notebook.create({ content: 'before signing in', visibility: 'PRIVATE' });
+    const result = await device.controller.connect({
+      serverUrl: suite.baseUrl,
+      username: account.username,
+      password: account.password,
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.token).toMatch(/^memos_pat_/);
+    expect(device.transport.requests('POST', '/auth/signin')).toHaveLength(1);
+    expect(device.transport.requests('POST', '/personalAccessTokens')).toHaveLength(1);
+    await until(async () => (await account.web.listAll()).length === 1, 'the memo on the server');
+    await device.settle();
+
+    // Every request after the sign-in uses the minted token, never the password.
+    const afterSignIn = device.transport.log.filter((r) => !r.path.endsWith('/auth/signin'));
+    expect(JSON.stringify(afterSignIn.map((r) => r.body))).not.toContain(account.password);
+    for (const table of device.db.tables) {
+      const rows = JSON.stringify(await table.toArray());
+      expect(rows, `table ${table.name}`).not.toContain(account.password);
+    }
+    expect((await device.meta.connection())?.token).toBe(result.value.token);
+  });
+
+  it('[V3] a wrong password is refused and nothing is stored', async () => {
+    const account = await suite.account();
+    const device = app();
+    const result = await device.controller.connect({
+      serverUrl: suite.baseUrl,
+      username: account.username,
+      password: 'not the password',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe('unauthorized');
+    expect(await device.meta.connection()).toBeUndefined();
+  });
+});
