@@ -8,6 +8,7 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
+import { hnswlibWithoutEval } from './workers/index/hnswlib-csp-plugin.js';
 
 export default defineConfig({
   plugins: [
@@ -47,7 +48,33 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico}'],
-        globIgnores: ['models/**'],
+        // Model weights (23 MB) and the ONNX runtime's wasm (27 MB) are never precached: the
+        // app shell must install fast. They are cached on first use by runtimeCaching below.
+        globIgnores: ['models/**', '**/*.wasm', '**/ort-wasm-*'],
+        runtimeCaching: [
+          {
+            // Semantic recall's model files (workers/embed): immutable per cache version;
+            // bump the name when public/models changes.
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/models/'),
+            handler: 'CacheFirst',
+            options: {
+              cacheName: 'model-v1',
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 16 },
+            },
+          },
+          {
+            // onnxruntime-web's wasm and its loader (content-hashed names under /assets/).
+            urlPattern: ({ url, sameOrigin }) =>
+              sameOrigin && /\/ort-wasm-[^/]*\.(?:wasm|mjs)$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: {
+              cacheName: 'ort-wasm-v1',
+              cacheableResponse: { statuses: [200] },
+              expiration: { maxEntries: 4 },
+            },
+          },
+        ],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [
           /^\/api\//,
@@ -69,5 +96,12 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    // hnswlib-wasm's embind glue uses `new Function`, which the app's CSP forbids.
+    plugins: () => [hnswlibWithoutEval()],
+  },
+  // Semantic recall's workers import these; pre-bundling them up front avoids a reload
+  // of the page by the dev server's dependency optimizer on first use.
+  optimizeDeps: {
+    include: ['@huggingface/transformers', 'hnswlib-wasm/dist/hnswlib.js', 'comlink'],
   },
 });

@@ -9,6 +9,7 @@ const ArchivedPage = lazy(() => import('./pages/ArchivedPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
 const SharePage = lazy(() => import('./pages/SharePage'));
 const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
+const MemoPage = lazy(() => import('./pages/MemoPage'));
 
 export function App(props: { update: Accessor<ServiceWorkerControl | undefined> }) {
   return (
@@ -18,6 +19,7 @@ export function App(props: { update: Accessor<ServiceWorkerControl | undefined> 
       <Route path="/settings" component={SettingsPage} />
       <Route path="/share" component={SharePage} />
       <Route path="/conflicts" component={ConflictsPage} />
+      <Route path="/memo/:uid" component={MemoPage} />
       <Route path="*" component={TimelinePage} />
     </Router>
   );

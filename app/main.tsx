@@ -6,6 +6,7 @@ import { createInstallState } from './pwa/install';
 import { registerServiceWorker, type ServiceWorkerControl } from './pwa/register';
 import { AppContext, createAppState } from './state/app-context';
 import { createNotebookView } from './state/notebook-view';
+import { startRecall } from './state/recall';
 import { appServices } from './state/services';
 import { describeNotice, startSyncRuntime } from './state/sync-runtime';
 import './styles.css';
@@ -20,7 +21,7 @@ render(() => {
     const snippet = view.get(notice.name)?.snippet || 'A memo';
     state.notify(notice.kind === 'conflict' ? 'error' : 'info', describeNotice(notice, snippet.slice(0, 60)));
   });
-  const state = createAppState(services, view, sync, createInstallState());
+  const state = createAppState(services, view, sync, createInstallState(), startRecall());
   const [update, setUpdate] = createSignal<ServiceWorkerControl>();
   registerServiceWorker((control) => setUpdate(() => control));
   return (

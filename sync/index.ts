@@ -14,7 +14,7 @@ export {
   parseExport,
 } from './core/backup-format';
 export { deriveMemoData, extractTags } from './core/derive';
-export { type MemoName, type MemoUid, parseMemoName } from './core/ids';
+export { type MemoName, type MemoUid, parseMemoName, uidOf } from './core/ids';
 export { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong, utf8ByteLength } from './core/limits';
 export {
   compareTimeline,

@@ -7,6 +7,7 @@ import { A, type RouteSectionProps } from '@solidjs/router';
 import type { ServiceWorkerControl } from '../pwa/register';
 import { useApp } from '../state/app-context';
 import { Notices } from './Notices';
+import { RecallProgress } from './RecallProgress';
 import { SearchBox } from './SearchBox';
 import { SyncStatus } from './SyncStatus';
 import { TagList } from './TagList';
@@ -27,6 +28,7 @@ export function Layout(props: RouteSectionProps & { update: ServiceWorkerControl
           <A href="/settings">Settings</A>
         </nav>
         <SyncStatus />
+        <RecallProgress />
         <TagList />
       </aside>
       <main class="content">

@@ -3,9 +3,9 @@
  * "Edit", "Pin"/"Unpin", "Archive"/"Restore" and "Delete" (confirmed in a dialog).
  * Clicking a #tag filters the timeline; ticking a task checkbox updates the memo.
  */
-import { useNavigate } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, Show } from 'solid-js';
-import type { LocalMemo } from '../../sync';
+import { type LocalMemo, uidOf } from '../../sync';
 import { highlightTerms } from '../markdown/highlight';
 import { renderMemoHtml } from '../markdown/render';
 import { useApp } from '../state/app-context';
@@ -64,12 +64,15 @@ export function MemoCard(props: { memo: LocalMemo; highlight?: readonly string[]
       classList={{ pinned: props.memo.pinned, archived: props.memo.state === 'ARCHIVED' }}
     >
       <header class="memo-meta">
-        <time
-          datetime={new Date(props.memo.createTime).toISOString()}
-          title={formatAbsolute(props.memo.createTime)}
+        <A
+          class="memo-open"
+          href={`/memo/${uidOf(props.memo.name)}`}
+          title={`Open (${formatAbsolute(props.memo.createTime)})`}
         >
-          {formatMemoTime(props.memo.createTime, Date.now())}
-        </time>
+          <time datetime={new Date(props.memo.createTime).toISOString()}>
+            {formatMemoTime(props.memo.createTime, Date.now())}
+          </time>
+        </A>
         <span class="badge">{visibilityLabel(props.memo.visibility)}</span>
         <Show when={props.memo.pinned}>
           <span class="badge pin-badge">Pinned</span>

@@ -9,6 +9,9 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
+/** Longer input (a pasted document) is cut: a query is a question, not a document. */
+const MAX_QUERY = 1000;
+
 export function SearchBox() {
   const app = useApp();
   let input: HTMLInputElement | undefined;
@@ -27,10 +30,11 @@ export function SearchBox() {
       <input
         ref={input}
         type="search"
+        maxLength={MAX_QUERY}
         aria-label="Search"
         placeholder="Search memos  ( / )"
         value={app.searchQuery()}
-        onInput={(event) => app.setSearchQuery(event.currentTarget.value)}
+        onInput={(event) => app.setSearchQuery(event.currentTarget.value.slice(0, MAX_QUERY))}
         onKeyDown={(event) => {
           if (event.key === 'Escape') {
             app.setSearchQuery('');

@@ -1,49 +1,90 @@
 /**
- * Keyword search results for the current view, in a region named "Search results".
- * Each result is a full memo article with the matched words highlighted.
+ * Hybrid search results for the current view, in a region named "Search results":
+ * keyword hits (instant, with the matched words highlighted) and semantic hits (debounced,
+ * marked "similar meaning") fused by reciprocal rank fusion. A tag filter narrows both.
+ * When semantic search is not ready, keyword results still show and the line says why.
  */
-import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { LocalMemo, MemoState } from '../../sync';
+import { fuseRankings } from '../search/fusion';
 import { useApp } from '../state/app-context';
 import { MemoCard } from './MemoCard';
+
+const PAGE = 20;
+const SEMANTIC_K = 20;
+/** Cosine similarity below which a semantic neighbour is noise rather than a match. */
+const MIN_SIMILARITY = 0.2;
+const DEBOUNCE_MS = 200;
 
 interface ResultRow {
   memo: LocalMemo;
   terms: string[];
+  similarOnly: boolean;
 }
 
-const PAGE = 20;
+function hasTag(memo: LocalMemo, tag: string): boolean {
+  return memo.tags.some((t) => t === tag || t.startsWith(`${tag}/`));
+}
 
 export function SearchResults(props: { query: string; state: MemoState; tag?: string | undefined }) {
   const app = useApp();
   const [shown, setShown] = createSignal(PAGE);
+  const [settled, setSettled] = createSignal(props.query);
   createEffect(
     on(
       () => props.query,
-      () => setShown(PAGE),
-      { defer: true },
+      (query) => {
+        setShown(PAGE);
+        const timer = setTimeout(() => setSettled(query), DEBOUNCE_MS);
+        onCleanup(() => clearTimeout(timer));
+      },
     ),
   );
-  const results = createMemo<ResultRow[]>(() => {
+
+  const keywordHits = createMemo(() => {
     app.view.version();
     const tag = props.tag;
-    const hits = app.view.keyword.query(props.query, {
+    return app.view.keyword.query(props.query, {
       state: props.state,
       limit: 100,
       ...(tag
         ? {
-            filter: (name) =>
-              app.view.get(name)?.tags.some((t) => t === tag || t.startsWith(`${tag}/`)) ?? false,
+            filter: (name) => {
+              const memo = app.view.get(name);
+              return memo ? hasTag(memo, tag) : false;
+            },
           }
         : {}),
     });
+  });
+
+  const [semanticHits] = createResource(
+    () => ({ query: settled().trim(), state: props.state, tag: props.tag, ready: app.recall.ready() }),
+    async (key) => {
+      if (!key.ready || key.query === '') return [];
+      const hits = await app.recall.search(key.query, {
+        k: SEMANTIC_K,
+        state: key.state,
+        ...(key.tag ? { tags: [key.tag] } : {}),
+      });
+      return hits.filter((hit) => hit.score >= MIN_SIMILARITY);
+    },
+    { initialValue: [] },
+  );
+
+  const results = createMemo<ResultRow[]>(() => {
+    app.view.version();
+    const fused = fuseRankings(keywordHits(), semanticHits.latest ?? []);
     const rows: ResultRow[] = [];
-    for (const hit of hits) {
+    for (const hit of fused) {
       const memo = app.view.get(hit.name);
-      if (memo) rows.push({ memo, terms: [...hit.terms, ...hit.queryTerms] });
+      if (!memo || memo.state !== props.state || (props.tag && !hasTag(memo, props.tag))) continue;
+      rows.push({ memo, terms: hit.terms ?? [], similarOnly: hit.terms === undefined });
     }
     return rows;
   });
+
+  const semanticNote = () => (app.recall.ready() ? '' : app.recall.line());
 
   return (
     <section class="search-results" aria-label="Search results">
@@ -51,11 +92,20 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
         <Show when={app.view.ready()} fallback="Indexing your memos…">
           {results().length === 0
             ? `No memos match “${props.query}”.`
-            : `${results().length}${results().length === 100 ? '+' : ''} result${results().length === 1 ? '' : 's'} for “${props.query}”`}
+            : `${results().length} result${results().length === 1 ? '' : 's'} for “${props.query}”`}
         </Show>
       </p>
+      <Show when={semanticNote()}>
+        <p class="hint semantic-note">{semanticNote()}</p>
+      </Show>
       <For each={results().slice(0, shown())}>
-        {(row) => <MemoCard memo={row.memo} highlight={row.terms} />}
+        {(row) => (
+          <MemoCard
+            memo={row.memo}
+            highlight={row.terms}
+            {...(row.similarOnly ? { reason: 'similar meaning' } : {})}
+          />
+        )}
       </For>
       <Show when={results().length > shown()}>
         <button type="button" class="load-more" onClick={() => setShown((n) => n + PAGE)}>

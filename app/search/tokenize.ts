@@ -47,8 +47,24 @@ export function tokenize(text: string): string[] {
   return terms;
 }
 
-/** Query terms: like `tokenize`, but CJK queries use bigrams only (plus the lone char for one-char queries). */
+/** Function words dropped from multi-word queries ("what do I need from the shop" → need, shop). */
+const STOPWORDS = new Set(
+  'a an and are as at be but by can did do does for from had has have how i if in into is it its me my of on or so that the their them then there these they this to was we were what when where which who why will with would you your'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Query terms: like `tokenize`, but CJK queries use bigrams only (plus the lone char for
+ * one-char queries), and English function words are dropped unless nothing else is left.
+ */
 export function tokenizeQuery(query: string): string[] {
+  const terms = queryTerms(query);
+  const meaningful = terms.filter((term) => !STOPWORDS.has(term));
+  return meaningful.length > 0 ? meaningful : terms;
+}
+
+function queryTerms(query: string): string[] {
   const terms: string[] = [];
   for (const match of query.matchAll(SEGMENT)) {
     const segment = match[0];

@@ -6,6 +6,7 @@
 import { type Accessor, createContext, createSignal, type Setter, useContext } from 'solid-js';
 import type { InstallState } from '../pwa/install';
 import type { NotebookView } from './notebook-view';
+import type { RecallState } from './recall';
 import type { AppServices } from './services';
 import type { SyncState } from './sync-runtime';
 
@@ -20,6 +21,7 @@ export interface AppState {
   view: NotebookView;
   sync: SyncState;
   install: InstallState;
+  recall: RecallState;
   searchQuery: Accessor<string>;
   setSearchQuery: Setter<string>;
   notices: Accessor<readonly Notice[]>;
@@ -32,6 +34,7 @@ export function createAppState(
   view: NotebookView,
   sync: SyncState,
   install: InstallState,
+  recall: RecallState,
 ): AppState {
   const [searchQuery, setSearchQuery] = createSignal('');
   const [notices, setNotices] = createSignal<readonly Notice[]>([]);
@@ -41,6 +44,7 @@ export function createAppState(
     view,
     sync,
     install,
+    recall,
     searchQuery,
     setSearchQuery,
     notices,

@@ -15,6 +15,18 @@ type Bench = () => Promise<unknown>;
 const BENCHES: Record<string, Bench> = {
   notebook: benchNotebook,
   sync: async () => (await import('./sync')).benchSync(),
+  // Its own process: it parses its own flags and prints its own tables (pass --phases=… after --).
+  semantic: async () => {
+    execFileSync(
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(REPO_ROOT, 'test/bench/semantic/run.ts')],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+      },
+    );
+    return { see: 'the tables above and test/bench/results/semantic-*.json' };
+  },
 };
 
 function flatten(prefix: string, value: unknown, rows: Array<[string, string]>): void {

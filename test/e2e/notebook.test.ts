@@ -240,6 +240,25 @@ describe('offline notebook in Chromium', () => {
     });
   });
 
+  it('survives a 1 MB paste in the capture box and in search', async () => {
+    await withBrowser(async ({ context }) => {
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await captureMemo(page, 'a small memo about lorem');
+      const huge = 'lorem ipsum dolor sit amet '.repeat(40_000); // about 1 MB
+      await page.getByRole('textbox', { name: 'New memo' }).fill(huge);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      expect(await page.getByRole('alert').textContent()).toMatch(/8,192 bytes/);
+      await page.getByRole('textbox', { name: 'New memo' }).fill('');
+      await page.getByRole('searchbox', { name: 'Search' }).fill(huge);
+      const region = page.getByRole('region', { name: 'Search results' });
+      await region.waitFor();
+      await expect.poll(async () => (await region.textContent()) ?? '').toMatch(/result|No memos match/);
+      await page.getByRole('searchbox', { name: 'Search' }).fill('');
+      expect(await page.getByRole('article').count()).toBe(1);
+    });
+  });
+
   it('says clearly when storage is full, keeps the draft, and shows storage in Settings', async () => {
     await withBrowser(async ({ context }) => {
       const page = await context.newPage();

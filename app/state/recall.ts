@@ -1,0 +1,70 @@
+/**
+ * Semantic recall for the UI: starts the recall worker after the first paint (idle), so
+ * the model download never delays the timeline, and exposes its status and progress as
+ * signals plus `search` / `related`. When the worker cannot start or the model is
+ * unavailable, every call answers [] and `status` says why; keyword search is unaffected.
+ */
+import { type Accessor, createSignal } from 'solid-js';
+import type { MemoName, MemoState } from '../../sync';
+import {
+  Comlink,
+  describeSnapshot,
+  type RecallHit,
+  type RecallSnapshot,
+  recallClient,
+} from '../../workers/recall/client';
+
+export interface RecallState {
+  snapshot: Accessor<RecallSnapshot | undefined>;
+  /** One line for the UI (download progress, "Indexing n of N", or why it is unavailable). */
+  line: Accessor<string>;
+  ready: Accessor<boolean>;
+  search(query: string, options: { k: number; state: MemoState; tags?: string[] }): Promise<RecallHit[]>;
+  related(name: MemoName, k: number): Promise<RecallHit[]>;
+}
+
+export function startRecall(): RecallState {
+  const [snapshot, setSnapshot] = createSignal<RecallSnapshot>();
+  const [failure, setFailure] = createSignal<string>();
+  let api: ReturnType<typeof recallClient> | undefined;
+
+  const start = () => {
+    try {
+      api = recallClient();
+      void api
+        .subscribe(Comlink.proxy((next: RecallSnapshot) => setSnapshot(next)))
+        .then(() => api?.status())
+        .then((current) => current && setSnapshot(current))
+        .catch((error: unknown) => setFailure(`Semantic search is unavailable: ${String(error)}`));
+    } catch (error) {
+      setFailure(`Semantic search is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const idle = (
+    window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }
+  ).requestIdleCallback;
+  if (idle) idle(start, { timeout: 2000 });
+  else setTimeout(start, 500);
+
+  const ready = () => snapshot()?.status.kind === 'ready';
+  const guarded = async <T>(work: () => Promise<T[]>): Promise<T[]> => {
+    if (!api || !ready()) return [];
+    try {
+      return await work();
+    } catch {
+      return [];
+    }
+  };
+  return {
+    snapshot,
+    ready,
+    line: () => {
+      const failed = failure();
+      if (failed) return failed;
+      const current = snapshot();
+      return current ? describeSnapshot(current) : '';
+    },
+    search: (query, options) => guarded(() => (api ? api.search(query, options) : Promise.resolve([]))),
+    related: (name, k) => guarded(() => (api ? api.related(name, k) : Promise.resolve([]))),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Starts the embedding worker and wraps it with comlink. Callers get the typed
+ * EmbedWorkerApi (every method returns a promise) and a way to stop the worker. Progress
+ * callbacks must be wrapped with `Comlink.proxy` by the caller.
+ */
+import * as Comlink from 'comlink';
+import type { EmbedWorkerApi } from './api';
+
+export interface EmbedWorkerHandle {
+  api: Comlink.Remote<EmbedWorkerApi>;
+  terminate(): void;
+}
+
+export function startEmbedWorker(): EmbedWorkerHandle {
+  const worker = new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module', name: 'embed' });
+  const api = Comlink.wrap<EmbedWorkerApi>(worker);
+  return {
+    api,
+    terminate() {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Loads the tokenizer and the ONNX model with transformers.js, either from a folder on
+ * disk (Node: tests, benchmarks; onnxruntime-node) or from the app's origin (browser
+ * worker; onnxruntime-web wasm). Owns transformers.js' global `env` for this thread.
+ * Invariants (origin mode): remote models off, browser cache off (the service worker caches),
+ * wasm preloading off (we fetch the wasm ourselves, counting bytes), every fetch same-origin.
+ */
+import { AutoModel, AutoTokenizer, env, Tensor } from '@huggingface/transformers';
+import type { ModelLoadProgress } from './api';
+import { isCached, warmCaches } from './model-cache';
+import { downloadFiles, type FetchLike, originOnlyFetch } from './model-files';
+
+export type ModelSource =
+  | { kind: 'filesystem'; localModelPath: string }
+  | {
+      kind: 'origin';
+      /** e.g. `https://notes.example` */
+      origin: string;
+      /** path of the models folder on the origin, e.g. `/models/` */
+      modelBaseUrl: string;
+      /** onnxruntime-web's asyncify wasm and its loader, self-hosted (Vite `?url` imports) */
+      ortWasmUrl: string;
+      ortMjsUrl: string;
+      fetch: FetchLike;
+    };
+
+export interface ModelSpec {
+  /** folder under the models path, e.g. `Xenova/all-MiniLM-L6-v2` */
+  name: string;
+  dtype: 'q8' | 'fp32';
+  source: ModelSource;
+}
+
+export interface LoadedModel {
+  /** token ids of `text` without special tokens */
+  tokenize(text: string): number[];
+  /** ids the model wraps every window with, e.g. [CLS] and [SEP] */
+  prefix: number[];
+  suffix: number[];
+  padId: number;
+  maxLength: number;
+  /** runs the model on padded int64 inputs; returns last_hidden_state and its dims */
+  run(
+    inputIds: BigInt64Array,
+    attentionMask: BigInt64Array,
+    batch: number,
+    sequence: number,
+  ): Promise<HiddenState>;
+}
+
+export interface HiddenState {
+  data: Float32Array;
+  dims: number[];
+}
+
+function modelFileName(dtype: ModelSpec['dtype']): string {
+  return dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
+}
+
+async function configureOrigin(
+  spec: ModelSpec & { source: { kind: 'origin' } },
+  onProgress: ((progress: ModelLoadProgress) => void) | undefined,
+): Promise<() => void> {
+  const { source } = spec;
+  const base = `${source.modelBaseUrl.replace(/\/?$/, '/')}${spec.name}/`;
+  const modelUrls = ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelFileName(spec.dtype)].map(
+    (file) => `${base}${file}`,
+  );
+  // Once the runtime's wasm is cached, let onnxruntime stream-compile it from its URL:
+  // the browser can then reuse its compiled-code cache. The first time, we fetch it
+  // ourselves to count its 27 MB in the progress bar and to put it in the cache.
+  const streamWasm = await isCached(source.ortWasmUrl, source.origin);
+  const runtime = streamWasm ? [source.ortMjsUrl] : [source.ortWasmUrl, source.ortMjsUrl];
+  const files = await downloadFiles([...runtime, ...modelUrls], {
+    origin: source.origin,
+    fetch: source.fetch,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const wasmBinary = files.get(new URL(source.ortWasmUrl, `${source.origin}/`).href);
+  await warmCaches(files);
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = source.modelBaseUrl;
+  env.useBrowserCache = false;
+  env.useWasmCache = false;
+  env.useFSCache = false;
+  env.fetch = originOnlyFetch(files, source.origin, source.fetch);
+  const wasm = env.backends.onnx.wasm;
+  if (wasm) {
+    wasm.wasmPaths = { wasm: source.ortWasmUrl, mjs: source.ortMjsUrl };
+    if (wasmBinary) wasm.wasmBinary = wasmBinary;
+    wasm.proxy = false;
+  }
+  return () => files.clear();
+}
+
+function specialIds(encode: (text: string) => number[]): { prefix: number[]; suffix: number[] } {
+  const empty = encode('');
+  const probe = encode('a');
+  // BERT-style templates: [prefix..., content..., suffix...]; find where the content sits.
+  const prefixLength = probe.findIndex((id, i) => id !== empty[i]);
+  if (prefixLength < 0) throw new Error('tokenizer adds no content tokens for "a"');
+  return { prefix: empty.slice(0, prefixLength), suffix: empty.slice(prefixLength) };
+}
+
+export async function loadModel(
+  spec: ModelSpec,
+  onProgress?: (progress: ModelLoadProgress) => void,
+): Promise<LoadedModel> {
+  let release = () => {};
+  if (spec.source.kind === 'origin') {
+    release = await configureOrigin({ ...spec, source: spec.source }, onProgress);
+  } else {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = spec.source.localModelPath;
+  }
+  try {
+    const tokenizer = await AutoTokenizer.from_pretrained(spec.name);
+    const model = await AutoModel.from_pretrained(spec.name, {
+      dtype: spec.dtype,
+      ...(spec.source.kind === 'origin' ? { device: 'wasm' as const } : {}),
+    });
+    const { prefix, suffix } = specialIds((text) => tokenizer.encode(text));
+    const declared = Number(tokenizer.model_max_length);
+    return {
+      tokenize: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+      prefix,
+      suffix,
+      padId: tokenizer.pad_token_id ?? 0,
+      maxLength: Number.isFinite(declared) && declared > 0 ? declared : 256,
+      async run(inputIds, attentionMask, batch, sequence) {
+        const dims = [batch, sequence];
+        const output: unknown = await model.forward({
+          input_ids: new Tensor('int64', inputIds, dims),
+          attention_mask: new Tensor('int64', attentionMask, dims),
+          token_type_ids: new Tensor('int64', new BigInt64Array(batch * sequence), dims),
+        });
+        const hidden = (output as { last_hidden_state?: { data?: unknown; dims?: unknown } })
+          .last_hidden_state;
+        if (!(hidden?.data instanceof Float32Array) || !Array.isArray(hidden.dims)) {
+          throw new Error('model output has no float last_hidden_state');
+        }
+        return { data: hidden.data, dims: hidden.dims.map(Number) };
+      },
+    };
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The recall service: owns keeping the semantic index in step with the notebook by
+ * itself, and answers the RecallApi. On start it loads the model and opens the index
+ * (loaded from storage or rebuilt from stored embeddings) in parallel; once it leads, it
+ * scans the notebook and embeds every memo whose (content hash, model id) has no cached
+ * embedding (so work resumes after a reload), then follows the change feed.
+ * Invariants:
+ *  - status is `ready` only while the model is loaded and nothing made search unusable;
+ *  - search never embeds memos and never waits for background work beyond one batch;
+ *  - listeners get snapshots at most every `notifyIntervalMs`, always the latest one.
+ */
+import type { MemoName } from '../../sync/core/ids';
+import type { StoreChange } from '../../sync/db/change-feed';
+import type { MemosDatabase } from '../../sync/db/schema';
+import type { EmbedWorkerApi, ModelInfo } from '../embed/api';
+import type { IndexEvent, IndexOpenReport, IndexWorkerApi } from '../index/api';
+import type { Timers } from '../index/semantic-index';
+import { describeError } from '../protocol';
+import type {
+  IndexingProgress,
+  RecallApi,
+  RecallListener,
+  RecallSnapshot,
+  RecallStats,
+  RecallStatus,
+} from './api';
+import { contentHash } from './content-hash';
+import { scanNeeds } from './embedding-cache';
+import { createIndexer, type Indexer } from './indexer';
+import type { Peers } from './peers';
+
+export interface RecallServiceDeps {
+  db: MemosDatabase;
+  embedder: EmbedWorkerApi;
+  index: IndexWorkerApi;
+  dbName: string;
+  subscribeChanges(listener: (change: StoreChange) => void): () => void;
+  peers: Peers;
+  /** calls `lead` once this worker may embed in the background and save the index */
+  leadership(lead: () => void): void;
+  timers: Timers;
+  now: () => number;
+  batchMemos?: number;
+  notifyIntervalMs?: number;
+}
+
+export interface RecallService extends RecallApi {
+  start(): Promise<void>;
+  /** Resolves once start-up, the scan and all queued indexing are done. */
+  whenIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const STORAGE_FULL =
+  'Semantic search is off: this device has no storage space left for its index. Keyword search still works; free up space and reopen the app.';
+
+export function createRecallService(deps: RecallServiceDeps): RecallService {
+  let status: RecallStatus = { kind: 'loading', loaded: 0, total: 0 };
+  let indexing: IndexingProgress = { kind: 'idle' };
+  let rebuilding: IndexingProgress = { kind: 'idle' };
+  let info: ModelInfo | undefined;
+  let opened: IndexOpenReport | undefined;
+  let indexer: Indexer | undefined;
+  let leader = false;
+  let modelLoadMs = 0;
+  const bootPhases: Record<string, number> = {};
+  let started: Promise<void> | undefined;
+  let scanning: Promise<void> = Promise.resolve();
+  let peerSyncs: Promise<void> = Promise.resolve();
+  let lastNotified = Number.NEGATIVE_INFINITY;
+  let notifyTimer: unknown;
+  let nextId = 1;
+  const listeners = new Map<number, RecallListener>();
+  const cleanups: Array<() => void> = [];
+
+  const snapshot = (): RecallSnapshot => ({
+    status,
+    progress: rebuilding.kind !== 'idle' ? rebuilding : indexing,
+  });
+
+  function flushNotify(): void {
+    notifyTimer = undefined;
+    lastNotified = deps.now();
+    const current = snapshot();
+    for (const listener of [...listeners.values()]) {
+      Promise.resolve(listener(current)).catch(() => undefined);
+    }
+  }
+  function notify(): void {
+    if (notifyTimer !== undefined) return;
+    const wait = lastNotified + (deps.notifyIntervalMs ?? 100) - deps.now();
+    if (wait <= 0) flushNotify();
+    else notifyTimer = deps.timers.setTimeout(flushNotify, wait);
+  }
+  function setStatus(next: RecallStatus): void {
+    status = next;
+    notify();
+  }
+
+  function onIndexEvent(event: IndexEvent): void {
+    if (event.type === 'build-progress') {
+      rebuilding = event.done < event.total ? { kind: 'rebuilding', ...event } : { kind: 'idle' };
+      notify();
+    } else if (event.type === 'save-failed' && event.reason === 'storage-full') {
+      setStatus({ kind: 'unavailable', reason: 'storage-full', message: STORAGE_FULL });
+    } else if (event.type === 'saved' && status.kind === 'unavailable' && status.reason === 'storage-full') {
+      setStatus({ kind: 'ready' });
+      indexer?.resume();
+    }
+  }
+
+  async function scan(): Promise<void> {
+    if (!indexer || !info) return;
+    const needs = await scanNeeds(deps.db, info.modelId);
+    void indexer.enqueue(
+      needs.map((need) =>
+        need.kind === 'embed' || need.kind === 'update-meta' ? need.memo.name : need.name,
+      ),
+    );
+  }
+
+  function onChange(change: StoreChange): void {
+    if (!leader || !indexer) return;
+    if (change.type === 'memos') void indexer.enqueue(change.names);
+    else if (change.type === 'reset') scanning = scan();
+  }
+
+  function startIndexer(model: ModelInfo): Indexer {
+    return createIndexer({
+      db: deps.db,
+      embedder: deps.embedder,
+      index: deps.index,
+      modelId: model.modelId,
+      dim: model.dim,
+      batchMemos: deps.batchMemos ?? 8,
+      onProgress(done, total) {
+        indexing = total > 0 ? { kind: 'indexing', done, total } : { kind: 'idle' };
+        notify();
+      },
+      onStored: (names) => deps.peers.publish({ type: 'stored', names }),
+      onError(error, quota) {
+        if (quota) setStatus({ kind: 'unavailable', reason: 'storage-full', message: STORAGE_FULL });
+        else console.warn(`[recall] indexing a batch failed: ${describeError(error)}`);
+      },
+    });
+  }
+
+  async function boot(): Promise<void> {
+    notify();
+    const bootStarted = deps.now();
+    const mark = (name: string) => {
+      bootPhases[name] = deps.now() - bootStarted;
+    };
+    const model = await deps.embedder.describe();
+    mark('describe');
+    info = model;
+    const loadStarted = deps.now();
+    const loading = deps.embedder
+      .load((progress) => {
+        if (status.kind === 'loading') setStatus({ kind: 'loading', ...progress });
+      })
+      .finally(() => {
+        modelLoadMs = deps.now() - loadStarted;
+        mark('model');
+      });
+    try {
+      opened = await deps.index.open(
+        { dbName: deps.dbName, modelId: model.modelId, dim: model.dim, persist: false },
+        onIndexEvent,
+      );
+    } catch (error) {
+      setStatus({
+        kind: 'unavailable',
+        reason: 'failed',
+        message: `Semantic search is unavailable: its index could not be opened (${describeError(error)}). Keyword search still works.`,
+      });
+      return;
+    }
+    mark('index');
+    cleanups.push(
+      deps.peers.subscribe((message) => {
+        peerSyncs = peerSyncs.then(() => deps.index.sync(message.names)).catch(() => undefined);
+      }),
+    );
+    const outcome = await loading;
+    if (!outcome.ok) {
+      setStatus({ kind: 'unavailable', reason: outcome.failure.reason, message: outcome.failure.message });
+      return;
+    }
+    indexer = startIndexer(model);
+    if (status.kind === 'loading') setStatus({ kind: 'ready' });
+    cleanups.push(deps.subscribeChanges(onChange));
+    deps.leadership(() => {
+      leader = true;
+      scanning = deps.index.setPersist(true).then(scan);
+    });
+  }
+
+  const usable = () => status.kind === 'ready' && indexer !== undefined;
+
+  return {
+    start() {
+      started ??= boot();
+      return started;
+    },
+    async whenIdle() {
+      await started;
+      await scanning;
+      await indexer?.idle();
+      await peerSyncs;
+    },
+    async close() {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      if (notifyTimer !== undefined) deps.timers.clearTimeout(notifyTimer);
+      listeners.clear();
+      await deps.index.close();
+    },
+    async index(memo) {
+      if (!usable() || !indexer || !info) return 'unavailable';
+      const ok = await indexer.enqueue([memo.name], true);
+      if (!ok) return 'unavailable';
+      const [stored, doc] = await Promise.all([
+        deps.db.memos.get(memo.name),
+        deps.db.recallDocs.get(memo.name),
+      ]);
+      return stored && doc?.contentHash === contentHash(stored.content) ? 'indexed' : 'removed';
+    },
+    async search(query, options) {
+      if (query.trim() === '' || options.k < 1 || !usable()) return [];
+      const vector = await deps.embedder.embedQuery(query);
+      return deps.index.search(vector, options);
+    },
+    async related(name: MemoName, k, options = {}) {
+      if (!opened || k < 1) return [];
+      return deps.index.related(name, { ...options, k });
+    },
+    status: async () => snapshot(),
+    async subscribe(listener) {
+      const id = nextId++;
+      listeners.set(id, listener);
+      Promise.resolve(listener(snapshot())).catch(() => undefined);
+      return id;
+    },
+    async unsubscribe(id) {
+      listeners.delete(id);
+    },
+    async stats(): Promise<RecallStats> {
+      const [embed, index, truncatedMemos] = await Promise.all([
+        deps.embedder.stats(),
+        deps.index.stats().catch(() => undefined),
+        deps.db.recallDocs.filter((doc) => doc.truncated).count(),
+      ]);
+      return {
+        memos: index?.memos ?? 0,
+        chunks: index?.chunks ?? 0,
+        truncatedMemos,
+        embedRuns: embed.runs,
+        embeddedChunks: embed.chunks,
+        queries: embed.queries,
+        indexSource: index?.source ?? 'closed',
+        indexSaves: index?.saves ?? 0,
+        indexOpenMs: opened?.ms ?? 0,
+        modelLoadMs,
+        bootPhases: { ...bootPhases },
+        indexOpenPhases: opened?.phases ?? {},
+        ...(opened?.reason === undefined ? {} : { indexReason: opened.reason }),
+        leader,
+      };
+    },
+  };
+}
