@@ -5,14 +5,49 @@
  * run time in their own versioned caches (see issue 4). Updates wait for the user
  * ("Reload to update"): registerType 'prompt', no automatic skipWaiting.
  */
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 import { hnswlibWithoutEval } from './workers/index/hnswlib-csp-plugin.js';
 
+/**
+ * Builds workers/background-sync/entry.ts as a classic script `sw-background-sync.js`
+ * next to sw.js, which imports it (workbox `importScripts`): the service worker's
+ * Background Sync handler (sync even with every tab closed).
+ */
+function backgroundSyncScript(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'memos-offline-background-sync',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          outDir,
+          emptyOutDir: false,
+          copyPublicDir: false,
+          target: 'es2022',
+          lib: {
+            entry: 'workers/background-sync/entry.ts',
+            formats: ['iife'],
+            name: 'MemosOfflineBackgroundSync',
+            fileName: () => 'sw-background-sync.js',
+          },
+        },
+      });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     solid(),
+    backgroundSyncScript(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -75,6 +110,7 @@ export default defineConfig({
             },
           },
         ],
+        importScripts: ['/sw-background-sync.js'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [
           /^\/api\//,

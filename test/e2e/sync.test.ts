@@ -204,4 +204,43 @@ describe('sync with a real Memos server, in Chromium', () => {
       1,
     );
   });
+
+  it('Background Sync: changes made offline reach the server after every tab of the app is closed', async () => {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(app.url);
+    const status = page.getByRole('status', { name: 'Sync status' });
+    await until(
+      () => status.textContent(),
+      (text) => text?.startsWith('Synced') === true,
+    );
+    await browser.context.setOffline(true);
+    await captureMemo(page, 'written offline, then the tab was closed');
+    await until(
+      () => status.textContent(),
+      (text) => text?.includes('1 pending') === true,
+    );
+
+    // Leave the app: no window of its origin remains, so the service worker must sync alone.
+    await page.goto('about:blank');
+    await browser.context.setOffline(false);
+    const cdp = await browser.context.newCDPSession(page);
+    const registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (event: { registrations: typeof registrations }) => {
+      registrations.push(...event.registrations);
+    });
+    await cdp.send('ServiceWorker.enable');
+    const registration = await until(
+      async () => registrations.find((r) => r.scopeURL === `${app.url}/` && !r.isDeleted),
+      (found) => found !== undefined,
+    );
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: app.url,
+      registrationId: registration?.registrationId ?? '',
+      tag: 'memos-offline-sync',
+      lastChance: false,
+    });
+    await until(serverMemos, (list) =>
+      list.some((m) => m.content === 'written offline, then the tab was closed'),
+    );
+  });
 });
