@@ -21,7 +21,7 @@ render(() => {
     const snippet = view.get(notice.name)?.snippet || 'A memo';
     state.notify(notice.kind === 'conflict' ? 'error' : 'info', describeNotice(notice, snippet.slice(0, 60)));
   });
-  const state = createAppState(services, view, sync, createInstallState(), startRecall());
+  const state = createAppState(services, view, sync, createInstallState(), startRecall(view.ready));
   const [update, setUpdate] = createSignal<ServiceWorkerControl>();
   registerServiceWorker((control) => setUpdate(() => control));
   return (

@@ -1,10 +1,10 @@
 /**
- * Semantic recall for the UI: starts the recall worker after the first paint (idle), so
- * the model download never delays the timeline, and exposes its status and progress as
+ * Semantic recall for the UI: starts the recall worker once the notebook has loaded and the
+ * page is idle, so the model download and embedding never delay the timeline, and exposes its status and progress as
  * signals plus `search` / `related`. When the worker cannot start or the model is
  * unavailable, every call answers [] and `status` says why; keyword search is unaffected.
  */
-import { type Accessor, createSignal } from 'solid-js';
+import { type Accessor, createEffect, createSignal } from 'solid-js';
 import type { MemoName, MemoState } from '../../sync';
 import {
   Comlink,
@@ -23,7 +23,8 @@ export interface RecallState {
   related(name: MemoName, k: number): Promise<RecallHit[]>;
 }
 
-export function startRecall(): RecallState {
+/** `after`: becomes true when the page has settled (the notebook is loaded); recall starts then, when idle. */
+export function startRecall(after: Accessor<boolean>): RecallState {
   const [snapshot, setSnapshot] = createSignal<RecallSnapshot>();
   const [failure, setFailure] = createSignal<string>();
   let api: ReturnType<typeof recallClient> | undefined;
@@ -43,8 +44,13 @@ export function startRecall(): RecallState {
   const idle = (
     window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }
   ).requestIdleCallback;
-  if (idle) idle(start, { timeout: 2000 });
-  else setTimeout(start, 500);
+  let scheduled = false;
+  createEffect(() => {
+    if (scheduled || !after()) return;
+    scheduled = true;
+    if (idle) idle(start, { timeout: 2000 });
+    else setTimeout(start, 500);
+  });
 
   const ready = () => snapshot()?.status.kind === 'ready';
   const guarded = async <T>(work: () => Promise<T[]>): Promise<T[]> => {

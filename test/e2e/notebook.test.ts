@@ -280,7 +280,9 @@ describe('offline notebook in Chromium', () => {
       await expect.poll(() => page.getByRole('article').count()).toBe(1);
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByText(/Used/).waitFor();
-      expect(await page.getByRole('region', { name: 'Storage on this device' }).textContent()).toMatch(/Persistent/);
+      expect(await page.getByRole('region', { name: 'Storage on this device' }).textContent()).toMatch(
+        /Persistent/,
+      );
     });
   });
 
