@@ -12,6 +12,9 @@
  *    settles, every later request of this fetch never settles either, and `onKill` gets a
  *    DeviceKilledError, so a test can abandon that engine instance and build a new one.
  * The SSE stream (`/api/v1/sse`) is passed through untouched: its faults live in the hub.
+ * Wire faults: a fault listed in `wire` is not emulated here; the request goes to `inner`
+ * with the fault named in the `X-Fuzz-Fault` header, for a fault-injecting proxy to perform
+ * on a real socket (test/integration/sync-fuzz-real/fault-proxy.ts).
  */
 import type { FetchLike } from '../../sync/api/http-client';
 
@@ -27,6 +30,9 @@ export const FAULT_KINDS = [
   'kill-after',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The request header that hands a wire fault to a fault-injecting proxy. */
+export const FAULT_HEADER = 'X-Fuzz-Fault';
 
 export interface RequestInfo {
   method: string;
@@ -49,6 +55,8 @@ export interface FaultyFetchOptions {
   decide(request: RequestInfo): FaultKind | undefined;
   onFault?(fault: FaultKind, request: RequestInfo): void;
   onKill?(error: DeviceKilledError): void;
+  /** Faults performed by a proxy behind `inner` instead of here. */
+  wire?: readonly FaultKind[];
 }
 
 export interface FaultyFetch {
@@ -78,6 +86,11 @@ export function createFaultyFetch(options: FaultyFetchOptions): FaultyFetch {
     const fault = options.decide(request);
     if (fault === undefined) return options.inner(url, init);
     options.onFault?.(fault, request);
+    if (options.wire?.includes(fault)) {
+      const headers = new Headers(init?.headers);
+      headers.set(FAULT_HEADER, fault);
+      return options.inner(url, { ...init, headers });
+    }
     switch (fault) {
       case 'drop-request':
         throw new TypeError('fetch failed');

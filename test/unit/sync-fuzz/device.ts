@@ -2,7 +2,8 @@
  * One simulated device of the sync fuzz: its own IndexedDB database (fake-indexeddb, a
  * unique name), notebook, sync store, cursor store, engine and live-event stream. Its
  * transport is: REST client → faulty fetch (seeded faults) → interleaving hook (other
- * actors may act while a request is in flight) → the shared FakeMemosServer.
+ * actors may act while a request is in flight) → the server handle's fetch (the fake, or a
+ * real Memos). Its uids are `<server's uidPrefix>-0000-4000-800<device index>-<counter>`.
  * A "kill" abandons the engine instance mid-pass (its request never settles) and `boot`
  * builds a fresh one over the same database, exactly as a reopened tab would.
  */
@@ -16,13 +17,13 @@ import { MemosDatabase } from '../../../sync/db/schema';
 import { createSyncEngine, type SyncEngine } from '../../../sync/engine/engine';
 import { createSyncStore, type SyncStore } from '../../../sync/engine/sync-store';
 import { type LiveEvents, startLiveEvents } from '../../../sync/live/sse-client';
-import type { FakeMemosServer } from '../../fakes/fake-memos-server';
 import {
   createFaultyFetch,
   DeviceKilledError,
   type FaultKind,
   type RequestInfo,
 } from '../../fakes/faulty-fetch';
+import type { ServerHandle } from './server-handle';
 
 export interface ManualTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -30,8 +31,7 @@ export interface ManualTimers {
 }
 
 export interface DeviceEnv {
-  server: FakeMemosServer;
-  token: string;
+  server: ServerHandle;
   timers: ManualTimers;
   random: () => number;
   decideFault(device: Device, request: RequestInfo): FaultKind | undefined;
@@ -39,7 +39,7 @@ export interface DeviceEnv {
   interleave(device: Device, phase: 'before' | 'after', request: RequestInfo): Promise<void>;
   log(line: string): void;
   /** Sync just removed these memos (or their base) here; the server should not have them. */
-  onLocalRemoval?(device: Device, names: readonly MemoName[], how: string): void;
+  onLocalRemoval?(device: Device, names: readonly MemoName[], how: string): void | Promise<void>;
   /** When set, every request that reaches the server is logged (for reading a failing seed). */
   trace?: (line: string) => void;
 }
@@ -58,8 +58,6 @@ export interface DeviceParts {
   killed: Promise<never>;
   live: LiveEvents;
 }
-
-const BASE_URL = 'http://memos.test';
 
 export class Device {
   readonly label: string;
@@ -96,7 +94,7 @@ export class Device {
 
   private newUid = (): MemoUid => {
     const n = ++this.uidCounter;
-    return `00000000-0000-4000-800${this.index}-${n.toString(16).padStart(12, '0')}` as MemoUid;
+    return `${this.env.server.uidPrefix}-0000-4000-800${this.index}-${n.toString(16).padStart(12, '0')}` as MemoUid;
   };
 
   boot(): void {
@@ -117,12 +115,14 @@ export class Device {
       ...inner,
       deleteLocal: async (names) => {
         const deleted = await inner.deleteLocal(names);
-        this.env.onLocalRemoval?.(this, deleted, 'deleted locally');
+        const checked = this.env.onLocalRemoval?.(this, deleted, 'deleted locally');
+        if (checked instanceof Promise) await checked;
         return deleted;
       },
       forget: async (name, maxSeq) => {
         await inner.forget(name, maxSeq);
-        this.env.onLocalRemoval?.(this, [name], 'forgot (base and pending entries dropped)');
+        const checked = this.env.onLocalRemoval?.(this, [name], 'forgot (base and pending entries dropped)');
+        if (checked instanceof Promise) await checked;
       },
     };
     const meta = createMetaStore(db, feed);
@@ -147,19 +147,17 @@ export class Device {
       onFault: (fault, request) =>
         this.env.log(`    ${this.label} fault ${fault} on ${request.method} ${shortUrl(request.url)}`),
       onKill: (error) => onKill(error),
+      ...(this.env.server.wireFaults ? { wire: this.env.server.wireFaults } : {}),
     });
-    const api = createHttpMemosApi({ baseUrl: BASE_URL, token: this.env.token, fetch: faulty.fetch });
+    const { baseUrl, deviceToken: token } = this.env.server;
+    const api = createHttpMemosApi({ baseUrl, token, fetch: faulty.fetch });
     const engine = createSyncEngine({
       api,
       store,
       now: this.now,
       cursor: { load: meta.cursor, save: meta.setCursor },
     });
-    const liveApi = createHttpMemosApi({
-      baseUrl: BASE_URL,
-      token: this.env.token,
-      fetch: this.env.server.fetch,
-    });
+    const liveApi = createHttpMemosApi({ baseUrl, token, fetch: this.env.server.fetch });
     const live = startLiveEvents({
       api: liveApi,
       onHint: (name) => this.hints.push(name),
@@ -199,7 +197,7 @@ export class Device {
 }
 
 export function shortUrl(url: string): string {
-  const parsed = new URL(url, BASE_URL);
+  const parsed = new URL(url, 'http://memos.test');
   const path = parsed.pathname.replace('/api/v1/', '');
   const filter = parsed.searchParams.get('filter');
   const state = parsed.searchParams.get('state');

@@ -22,7 +22,10 @@ export interface Violation {
 
 export async function checkInvariants(world: World): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const server = new Map(world.aliceMemos().map((m) => [`memos/${m.uid}`, m]));
+  const listed = world.aliceMemos();
+  const server = new Map(
+    (listed instanceof Promise ? await listed : listed).map((m) => [`memos/${m.uid}`, m]),
+  );
   const visible = new Set<string>();
   for (const memo of server.values()) for (const t of tokensOf(memo.content)) visible.add(t);
 
@@ -97,8 +100,16 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
 
 /** A fingerprint of everything sync may still change (server memos, device memos, outboxes, bases). */
 export async function fingerprint(world: World): Promise<string> {
+  const listed = world.aliceMemos();
   const parts: unknown[] = [
-    world.aliceMemos().map((m) => [m.uid, m.content, m.visibility, m.state, m.pinned, m.updatedTs]),
+    (listed instanceof Promise ? await listed : listed).map((m) => [
+      m.uid,
+      m.content,
+      m.visibility,
+      m.state,
+      m.pinned,
+      m.updatedTs,
+    ]),
   ];
   for (const device of world.devices) {
     const { db } = device.parts;

@@ -13,6 +13,7 @@ import type { LocalMemo, MemoFields, Visibility } from '../../../sync/core/memo'
 import { ContentRejectedError } from '../../../sync/db/notebook';
 import type { Device } from './device';
 import { applyEdit, type EditKind } from './ledger';
+import { andThen, each, type MaybePromise, type ServerMemo } from './server-handle';
 import type { World } from './world';
 
 const VISIBILITIES: Visibility[] = ['PRIVATE', 'PROTECTED', 'PUBLIC'];
@@ -21,7 +22,7 @@ const EDITS: EditKind[] = ['append', 'insert', 'replace'];
 
 export function shortName(name: string): string {
   const uid = name.replace(/^memos\//, '');
-  const device = /^00000000-0000-4000-800(\d)-0*([0-9a-f]+)$/.exec(uid);
+  const device = /^[0-9a-f]{8}-0000-4000-800(\d)-0*([0-9a-f]+)$/.exec(uid);
   if (device) return `${'ABCDEFGH'[Number(device[1])] ?? '?'}${Number.parseInt(device[2] ?? '0', 16)}`;
   return `S:${uid.slice(0, 5)}`;
 }
@@ -111,8 +112,17 @@ export async function resolveConflict(world: World, device: Device): Promise<voi
   }
 }
 
-export function serverStep(world: World): void {
-  const memo = world.prng.pick(world.aliceMemos().filter((m) => m.uid !== world.lockedUid));
+/**
+ * One action of the official web UI (alice's, sometimes bob's). Chained with `andThen`, so it
+ * runs synchronously against the fake (no extra microtask turn: live-event timing, and so
+ * every fake seed, is what it was before real servers were supported).
+ */
+export function serverStep(world: World): MaybePromise<void> {
+  return andThen(world.aliceMemos(), (memos) => serverAction(world, memos));
+}
+
+function serverAction(world: World, memos: readonly ServerMemo[]): MaybePromise<void> {
+  const memo = world.prng.pick(memos.filter((m) => m.uid !== world.lockedUid));
   const ui = world.alice;
   const kind = world.prng.weighted({
     edit: 8,
@@ -125,61 +135,61 @@ export function serverStep(world: World): void {
     purge: 0.6,
   });
   if (kind === 'bulk') {
-    for (let i = 0; i < 12; i++) {
+    const made = each(Array.from({ length: 12 }), () => {
       const content = newContent(world);
-      ui.create(content, 'PRIVATE');
-      world.ledger.noteChange(undefined, content);
-    }
-    world.log('web creates 12 memos');
-    return;
+      return andThen(ui.create(content, 'PRIVATE'), () => void world.ledger.noteChange(undefined, content));
+    });
+    return andThen(made, () => world.log('web creates 12 memos'));
   }
   if (kind === 'purge') {
-    const victims = world.aliceMemos().filter((m) => m.uid !== world.lockedUid && world.prng.chance(0.8));
-    for (const victim of victims) {
-      ui.remove(victim.uid);
-      world.ledger.noteChange(victim.content, undefined);
-    }
-    world.log(`web deletes ${victims.length} memos at once`);
-    return;
+    const victims = memos.filter((m) => m.uid !== world.lockedUid && world.prng.chance(0.8));
+    const removed = each(victims, (victim) =>
+      andThen(ui.remove(victim.uid), () => void world.ledger.noteChange(victim.content, undefined)),
+    );
+    return andThen(removed, () => world.log(`web deletes ${victims.length} memos at once`));
   }
   if (kind === 'bob') {
     const created = world.bob.create(`bob says hi #shared`, world.prng.chance(0.5) ? 'PUBLIC' : 'PROTECTED');
-    world.log(`web(bob) create ${shortName(created.uid)}`);
-    return;
+    return andThen(created, (m) => world.log(`web(bob) create ${shortName(m.uid)}`));
   }
   if (kind === 'create' || !memo) {
     const content = newContent(world);
-    const created = ui.create(content, world.prng.pick(VISIBILITIES));
-    world.ledger.noteChange(undefined, content);
-    world.log(`web create ${shortName(created.uid)} "${content.replace(/\n/g, '⏎')}"`);
-    return;
+    return andThen(ui.create(content, world.prng.pick(VISIBILITIES)), (created) => {
+      world.ledger.noteChange(undefined, content);
+      world.log(`web create ${shortName(created.uid)} "${content.replace(/\n/g, '⏎')}"`);
+    });
   }
   const label = shortName(memo.uid);
   if (kind === 'edit') {
     const content = editedContent(world, memo.content, false);
-    ui.editContent(memo.uid, content);
-    const gone = world.ledger.noteChange(memo.content, content);
-    world.log(
-      `web edit ${label} → "${content.replace(/\n/g, '⏎')}"${gone.length ? ` (removes ${gone.join(',')})` : ''}`,
-    );
-    return;
+    return andThen(ui.editContent(memo.uid, content), () => {
+      const gone = world.ledger.noteChange(memo.content, content);
+      world.log(
+        `web edit ${label} → "${content.replace(/\n/g, '⏎')}"${gone.length ? ` (removes ${gone.join(',')})` : ''}`,
+      );
+    });
   }
   if (kind === 'delete') {
-    ui.remove(memo.uid);
-    const gone = world.ledger.noteChange(memo.content, undefined);
-    world.log(`web delete ${label} (removes ${gone.join(',')})`);
-    return;
+    return andThen(ui.remove(memo.uid), () => {
+      const gone = world.ledger.noteChange(memo.content, undefined);
+      world.log(`web delete ${label} (removes ${gone.join(',')})`);
+    });
   }
   if (kind === 'oldTime') {
-    ui.setUpdateTime(memo.uid, world.server.clock.now() - world.prng.range(60, 86_400 * 30) * 1000);
-    world.log(`web set ${label} update_time into the past`);
-    return;
+    return andThen(ui.setOldUpdateTime(memo, world.prng.range(60, 86_400 * 30)), () =>
+      world.log(`web set ${label} update_time into the past`),
+    );
   }
   const patch = scalarPatch(world, memo);
-  if (patch.state) ui.setState(memo.uid, patch.state);
-  if (patch.pinned !== undefined) ui.setPinned(memo.uid, patch.pinned);
-  if (patch.visibility) ui.setVisibility(memo.uid, patch.visibility);
-  world.log(`web set ${label} ${JSON.stringify(patch)} (no update_time bump)`);
+  const { state, pinned, visibility } = patch;
+  const set = state
+    ? ui.setState(memo.uid, state)
+    : pinned !== undefined
+      ? ui.setPinned(memo.uid, pinned)
+      : visibility
+        ? ui.setVisibility(memo.uid, visibility)
+        : undefined;
+  return andThen(set, () => world.log(`web set ${label} ${JSON.stringify(patch)} (no update_time bump)`));
 }
 
 export async function syncStep(world: World, device: Device): Promise<void> {
@@ -210,7 +220,10 @@ function pickDevice(world: World): Device {
 /** One top-level step of the scenario. */
 export async function randomStep(world: World): Promise<void> {
   // A revoked token stays revoked for a few steps, then the user reconnects.
-  if (world.tokenRevoked && world.prng.chance(0.3)) world.toggleToken();
+  if (world.tokenRevoked && world.prng.chance(0.3)) {
+    const toggled = world.toggleToken();
+    if (toggled instanceof Promise) await toggled;
+  }
   const kind = world.prng.weighted({
     local: 32,
     server: 12,
@@ -230,6 +243,7 @@ export async function randomStep(world: World): Promise<void> {
     case 'sync':
       return syncStep(world, device);
     case 'clock': {
+      // With a real server only the device clocks and timers jump (world.advance).
       const ms = world.prng.chance(0.8) ? world.prng.range(0, 4_000) : world.prng.range(60_000, 1_200_000);
       world.log(`clock +${ms} ms`);
       return world.advance(ms);

@@ -2,11 +2,14 @@
  * Runs one fuzz seed end to end: build the world from the seed, play random steps with
  * faults and interleavings, then QUIESCENCE (faults, SSE faults and interleaving off; every
  * device runs full passes, round after round, until a round changes nothing), then check
- * the invariants. The same seed and config always replay the same run.
+ * the invariants. The same seed and config always replay the same run against the fake;
+ * against a real server (`makeServer`), the same choices in the same order, with the
+ * server's clock and generated ids as the only differences.
  */
 import { checkInvariants, fingerprint, type Violation } from './invariants';
 import { concurrentStep, randomStep } from './ops';
 import { Prng } from './prng';
+import { createFakeServer, type ServerFactory } from './server-handle';
 import { type FuzzConfig, World } from './world';
 
 export const DEFAULT_CONFIG: FuzzConfig = {
@@ -61,22 +64,28 @@ export function configFor(seed: number, overrides: Partial<FuzzConfig> = {}): Fu
   };
 }
 
-export async function runSeed(seed: number, overrides: Partial<FuzzConfig> = {}): Promise<SeedOutcome> {
+export async function runSeed(
+  seed: number,
+  overrides: Partial<FuzzConfig> = {},
+  makeServer: ServerFactory = createFakeServer,
+): Promise<SeedOutcome> {
   const config = configFor(seed, overrides);
-  const world = new World(seed, new Prng(seed), config);
+  const server = await makeServer({ maxPageSize: config.maxPageSize, publicInstance: config.publicInstance });
+  const world = new World(seed, new Prng(seed), config, server);
   world.concurrentStep = (device) => concurrentStep(world, device);
   world.log(
-    `seed ${seed}: ${JSON.stringify(config)}; skews ${world.devices.map((d) => `${d.label}${d.skewMs}`).join(' ')}`,
+    `seed ${seed}${server.kind === 'real' ? ' (real Memos)' : ''}: ${JSON.stringify(config)}; skews ${world.devices.map((d) => `${d.label}${d.skewMs}`).join(' ')}`,
   );
-  world.boot();
   try {
+    world.boot();
     for (world.step = 1; world.step <= config.steps; world.step++) {
       world.log(`#${world.step}`);
       await randomStep(world);
     }
     world.faultsOn = false;
     world.interleaveOn = false;
-    if (world.tokenRevoked) world.toggleToken();
+    const restored = world.tokenRevoked ? world.toggleToken() : undefined;
+    if (restored instanceof Promise) await restored;
     world.log('--- quiescence ---');
     let converged = false;
     for (let round = 1; round <= MAX_QUIESCENCE_ROUNDS && !converged; round++) {
@@ -107,13 +116,18 @@ export async function runSeed(seed: number, overrides: Partial<FuzzConfig> = {})
 }
 
 /** The shortest step count (≤ the failing one) that still violates an invariant: a smaller op log to read. */
-export async function shrinkSteps(seed: number, failingSteps: number): Promise<SeedOutcome | undefined> {
+export async function shrinkSteps(
+  seed: number,
+  failingSteps: number,
+  makeServer: ServerFactory = createFakeServer,
+  overrides: Partial<FuzzConfig> = {},
+): Promise<SeedOutcome | undefined> {
   let best: SeedOutcome | undefined;
   let low = 0;
   let high = failingSteps;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
-    const outcome = await runSeed(seed, { steps: mid, trace: true });
+    const outcome = await runSeed(seed, { ...overrides, steps: mid, trace: true }, makeServer);
     if (outcome.violations.length > 0) {
       best = outcome;
       high = mid;
@@ -124,13 +138,16 @@ export async function shrinkSteps(seed: number, failingSteps: number): Promise<S
   return best;
 }
 
-export function describeFailure(outcome: SeedOutcome): string {
+export function describeFailure(
+  outcome: SeedOutcome,
+  replay = `SYNC_FUZZ_SEED=${outcome.seed} npx vitest run --project unit test/unit/sync-fuzz.test.ts`,
+): string {
   const violations = outcome.violations.map((v) => `  [${v.invariant}] ${v.message}`).join('\n');
   return [
     `sync fuzz failed: seed ${outcome.seed} (${outcome.steps} steps)`,
     violations,
     'op log:',
     ...outcome.log.map((line) => `  ${line}`),
-    `replay: SYNC_FUZZ_SEED=${outcome.seed} npx vitest run --project unit test/unit/sync-fuzz.test.ts`,
+    `replay: ${replay}`,
   ].join('\n');
 }

@@ -1,19 +1,20 @@
 /**
- * The simulated world of one fuzz seed: the shared FakeMemosServer (its clock is the world
- * clock), N devices, the edit ledger, manual timers (for the live-event reconnects), fault
- * switches and the op log. Determinism: every random choice comes from the seed's PRNG,
- * time only from the server clock, and the JS event loop has no real I/O here.
- * `syncPass` runs one engine pass on a device; a kill abandons that engine instance and
- * reboots the device. `interleave` lets other actors act while a request is in flight.
+ * The simulated world of one fuzz seed: the server side (a ServerHandle: the in-memory fake,
+ * or a real Memos; server-handle.ts), N devices, the edit ledger, manual timers (for the
+ * live-event reconnects), fault switches and the op log. Determinism: every random choice
+ * comes from the seed's PRNG and time only from the world clock; with the fake, the JS event
+ * loop has no real I/O at all, with a real server only the server's own clock and generated
+ * ids vary between runs. `syncPass` runs one engine pass on a device; a kill abandons that
+ * engine instance and reboots the device. `interleave` lets other actors act while a request
+ * is in flight.
  */
 import type { SyncReport } from '../../../sync/engine/engine';
-import { FakeMemosServer, type FakeWebUi } from '../../fakes/fake-memos-server';
-import type { FakeMemo } from '../../fakes/fake-memos-state';
 import type { FaultKind, RequestInfo } from '../../fakes/faulty-fetch';
 import { Device, DeviceKilledError, type ManualTimers } from './device';
 import type { Violation } from './invariants';
 import { Ledger } from './ledger';
 import type { Prng } from './prng';
+import { andThen, type MaybePromise, type ServerHandle, type ServerMemo, type WebUi } from './server-handle';
 
 export interface FuzzConfig {
   steps: number;
@@ -22,15 +23,19 @@ export interface FuzzConfig {
   faultRate: number;
   /** Probability that other actors act while a request is in flight. */
   interleaveRate: number;
-  /** Server page-size cap (a small one exercises keyset paging). */
+  /**
+   * Server page-size cap (a small one exercises keyset paging). A real server has no such
+   * knob: its handle lowers the page size the devices ask for instead.
+   */
   maxPageSize: number;
   /** Log every request that reaches the server (used when replaying a failure). */
   trace?: boolean;
-  /** Anonymous reads see PUBLIC memos (a revoked token then lists less, the S1 trap). */
+  /**
+   * Anonymous reads see PUBLIC memos (a revoked token then lists less, the S1 trap). Fake
+   * only: the real test instance is private.
+   */
   publicInstance: boolean;
 }
-
-const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 
 /** Relative weights of the transport faults (their sum is scaled to `faultRate`). */
 const FAULT_WEIGHTS: Record<FaultKind, number> = {
@@ -46,15 +51,13 @@ const FAULT_WEIGHTS: Record<FaultKind, number> = {
 };
 
 export class World {
-  readonly server: FakeMemosServer;
   readonly ledger = new Ledger();
   readonly lines: string[] = [];
   readonly devices: Device[] = [];
-  readonly alice: FakeWebUi;
-  readonly bob: FakeWebUi;
+  readonly alice: WebUi;
+  readonly bob: WebUi;
   /** Invariant violations seen while the scenario runs (checked with the final ones). */
   readonly violations: Violation[] = [];
-  readonly token: string;
   tokenRevoked = false;
   faultsOn = true;
   interleaveOn = true;
@@ -77,26 +80,18 @@ export class World {
     readonly seed: number,
     readonly prng: Prng,
     readonly config: FuzzConfig,
+    readonly server: ServerHandle,
   ) {
-    this.server = new FakeMemosServer({
-      startTime: T0,
-      maxPageSize: config.maxPageSize,
-      publicInstance: config.publicInstance,
-    });
-    this.server.accounts.createUser('alice', 'alice-pass');
-    this.server.accounts.createUser('bob', 'bob-pass');
-    this.alice = this.server.webUi('alice');
-    this.bob = this.server.webUi('bob');
-    const token = this.server.accounts.createAccessToken('alice').token;
-    this.token = token;
-    this.server.sse.faults = () => {
+    this.alice = server.alice;
+    this.bob = server.bob;
+    server.sse.faults = () => {
       if (!this.faultsOn) return 'deliver';
       return this.prng.weighted({ deliver: 70, drop: 12, duplicate: 8, hold: 10 });
     };
     const timers: ManualTimers = {
       setTimeout: (run, ms) => {
         const id = ++this.timerIds;
-        this.timerQueue.set(id, { due: this.server.clock.now() + ms, run });
+        this.timerQueue.set(id, { due: server.clock.now() + ms, run });
         return id;
       },
       clearTimeout: (handle) => {
@@ -106,8 +101,7 @@ export class World {
     for (let i = 0; i < config.devices; i++) {
       const skew = i === 0 ? 0 : (this.prng.pick([0, 0, 3_600_000, -7_200_000, 86_400_000 * 3]) ?? 0);
       const device = new Device(i, seed, skew, {
-        server: this.server,
-        token,
+        server,
         timers,
         random: this.prng.next,
         decideFault: (_, request) => this.decideFault(request.method),
@@ -130,13 +124,17 @@ export class World {
    * memo, or it was absent at some moment of this pass (deleted, or re-created by another
    * device, after the pass began: the 404 it saw was true then).
    */
-  private checkRemoval(device: Device, names: readonly string[], how: string): void {
-    const present = new Set(this.aliceMemos().map((m) => `memos/${m.uid}`));
+  private checkRemoval(device: Device, names: readonly string[], how: string): MaybePromise<void> {
+    if (names.length === 0) return;
+    return andThen(this.aliceMemos(), (memos) => this.noteRemoval(device, memos, names, how));
+  }
+
+  private noteRemoval(device: Device, memos: ServerMemo[], names: readonly string[], how: string): void {
+    const present = new Set(memos.map((m) => `memos/${m.uid}`));
     for (const name of names) {
       if (!present.has(name)) continue;
       const uid = name.replace(/^memos\//, '');
-      const churn = Math.max(this.server.deletions.get(uid) ?? -1, this.server.creations.get(uid) ?? -1);
-      if (churn > device.passStartSeq) continue;
+      if (this.server.churnSeq(uid) > device.passStartSeq) continue;
       const message = `step ${this.step}: ${device.label} ${how} ${name} while the server still has it`;
       this.log(`    !!! ${message}`);
       this.violations.push({ invariant: 'no-spurious-delete', message });
@@ -144,10 +142,11 @@ export class World {
   }
 
   /** Revokes alice's token (every device turns anonymous) or restores it. */
-  toggleToken(): void {
+  toggleToken(): MaybePromise<void> {
     this.tokenRevoked = !this.tokenRevoked;
-    this.server.accounts.suspendToken(this.token, this.tokenRevoked);
-    this.log(`token ${this.tokenRevoked ? 'REVOKED (requests are anonymous)' : 'restored'}`);
+    return andThen(this.server.setTokenRevoked(this.tokenRevoked), () =>
+      this.log(`token ${this.tokenRevoked ? 'REVOKED (requests are anonymous)' : 'restored'}`),
+    );
   }
 
   boot(): void {
@@ -155,16 +154,19 @@ export class World {
   }
 
   async dispose(): Promise<void> {
-    this.server.sse.disconnectAll();
+    await this.server.dispose();
     for (const device of this.devices) await device.dispose();
   }
 
-  aliceMemos(): FakeMemo[] {
-    const alice = this.server.accounts.userByName('alice');
-    return this.server.memos().filter((m) => m.creatorId === alice?.id && m.parentUid === undefined);
+  /** Alice's memos as the server holds them now. */
+  aliceMemos(): MaybePromise<ServerMemo[]> {
+    return this.server.memos();
   }
 
-  /** Advances the world clock and fires due timers (live-event reconnects). */
+  /**
+   * Advances the world clock and fires due timers (live-event reconnects). With a real
+   * server only the device clocks and the timers move: its own clock keeps real time.
+   */
   advance(ms: number): void {
     this.server.clock.advance(ms);
     const now = this.server.clock.now();
@@ -215,7 +217,7 @@ export class World {
     const { engine, killed } = device.parts;
     const generation = device.generation;
     device.busy = true;
-    device.passStartSeq = this.server.writeSeq;
+    device.passStartSeq = this.server.writeSeq();
     try {
       const report = await Promise.race([
         engine.syncOnce({ mode, hints, approvedDeletions: device.approved }),

@@ -1,0 +1,139 @@
+/**
+ * The server side of a fuzz world, as the simulator needs it: the fetch the devices reach
+ * (below their fault layer), the official web UI of two users (alice, whose notebook the
+ * devices mirror, and bob, whose shared memos show up in live events), the current state of
+ * alice's memos, a write counter (for the no-spurious-delete check), token revocation, the
+ * live-event hub and the world clock. Two implementations: `createFakeServer` below (the
+ * in-memory FakeMemosServer, whose clock IS the world clock) and the real Memos one in
+ * test/integration/sync-fuzz-real/real-server.ts.
+ *
+ * Invariants: every memo write that reaches the server, from a device or a web UI, bumps
+ * `writeSeq()`, and a create or delete also sets `churnSeq(uid)` to that count; `memos()`
+ * lists alice's own memos (NORMAL and ARCHIVED, no comments) in an order that depends only
+ * on the run's own choices; the web UI's content edits bump update_time, its pin, archive
+ * and visibility changes do not.
+ * Answers may be synchronous (the fake's are: a seed then takes exactly the same microtask
+ * turns as before this interface existed, so live-event timing and every fake seed replay
+ * unchanged) or promises (a real server); callers chain them with `andThen` (not `then`: a module exporting `then` is a thenable to `await import()`).
+ */
+import type { FetchLike } from '../../../sync/api/http-client';
+import type { MemoState, Visibility } from '../../../sync/core/memo';
+import { FakeMemosServer, type FakeWebUi } from '../../fakes/fake-memos-server';
+import type { FakeSseHub } from '../../fakes/fake-memos-sse';
+import type { FakeMemo } from '../../fakes/fake-memos-state';
+import type { FaultKind } from '../../fakes/faulty-fetch';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Runs `next` on `value`: at once when it is already there, else when the promise settles. */
+export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** Runs `act` on each item in turn (synchronously while every answer is synchronous). */
+export function each<T>(items: readonly T[], act: (item: T) => MaybePromise<void>): MaybePromise<void> {
+  return items.reduce<MaybePromise<void>>((chain, item) => andThen(chain, () => act(item)), undefined);
+}
+
+/** A memo as the server holds it (times in epoch seconds). */
+export type ServerMemo = Pick<
+  FakeMemo,
+  'uid' | 'content' | 'visibility' | 'state' | 'pinned' | 'createdTs' | 'updatedTs'
+>;
+
+/** What the official web UI does to the server on behalf of one user. */
+export interface WebUi {
+  create(content: string, visibility?: Visibility): MaybePromise<ServerMemo>;
+  /** Bumps update_time. */
+  editContent(uid: string, content: string): MaybePromise<void>;
+  /** Pin, archive and visibility: update_time stays. */
+  setPinned(uid: string, pinned: boolean): MaybePromise<void>;
+  setState(uid: string, state: MemoState): MaybePromise<void>;
+  setVisibility(uid: string, visibility: Visibility): MaybePromise<void>;
+  /** Writes an explicit update time `secondsBack` before the server's now, as a stale client would. */
+  setOldUpdateTime(memo: ServerMemo, secondsBack: number): MaybePromise<void>;
+  remove(uid: string): MaybePromise<void>;
+}
+
+export interface WorldClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export interface ServerHandle {
+  readonly kind: 'fake' | 'real';
+  readonly baseUrl: string;
+  /** REST and the live stream, as the devices reach them (faults are added per device). */
+  readonly fetch: FetchLike;
+  /** Faults a proxy in front of the server performs on real sockets (the rest are emulated in each device's fetch). */
+  readonly wireFaults?: readonly FaultKind[];
+  /** The personal access token the devices are connected with. */
+  readonly deviceToken: string;
+  /** Eight hex digits that start every device-made uid (unique per world on one server). */
+  readonly uidPrefix: string;
+  /** Device clocks and simulator timers run on it; it is the server's clock only for the fake. */
+  readonly clock: WorldClock;
+  /** Live events about the server's memo writes; the world installs its faults here. */
+  readonly sse: FakeSseHub;
+  readonly alice: WebUi;
+  readonly bob: WebUi;
+  memos(): MaybePromise<ServerMemo[]>;
+  writeSeq(): number;
+  /** `writeSeq()` at the latest create or delete of `uid` (-1: none seen). */
+  churnSeq(uid: string): number;
+  /** Revokes the devices' token (every device request is refused or anonymous) or restores access. */
+  setTokenRevoked(revoked: boolean): MaybePromise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Builds the server side of one world (the fake's options come from the seed's config). */
+export type ServerFactory = (options: {
+  maxPageSize: number;
+  publicInstance: boolean;
+}) => Promise<ServerHandle>;
+
+const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
+
+function fakeWebUi(server: FakeMemosServer, ui: FakeWebUi): WebUi {
+  return {
+    create: (content, visibility) => ui.create(content, visibility),
+    editContent: (uid, content) => void ui.editContent(uid, content),
+    setPinned: (uid, pinned) => void ui.setPinned(uid, pinned),
+    setState: (uid, state) => void ui.setState(uid, state),
+    setVisibility: (uid, visibility) => void ui.setVisibility(uid, visibility),
+    setOldUpdateTime: (memo, secondsBack) =>
+      void ui.setUpdateTime(memo.uid, server.clock.now() - secondsBack * 1000),
+    remove: (uid) => ui.remove(uid),
+  };
+}
+
+/** The in-memory fake: synchronous underneath, its clock is the world clock. */
+export const createFakeServer: ServerFactory = async (options) => {
+  const server = new FakeMemosServer({
+    startTime: T0,
+    maxPageSize: options.maxPageSize,
+    publicInstance: options.publicInstance,
+  });
+  server.accounts.createUser('alice', 'alice-pass');
+  server.accounts.createUser('bob', 'bob-pass');
+  const alice = server.webUi('alice');
+  const bob = server.webUi('bob');
+  const token = server.accounts.createAccessToken('alice').token;
+  const aliceId = server.accounts.userByName('alice')?.id;
+  return {
+    kind: 'fake',
+    baseUrl: 'http://memos.test',
+    fetch: server.fetch,
+    deviceToken: token,
+    uidPrefix: '00000000',
+    clock: server.clock,
+    sse: server.sse,
+    alice: fakeWebUi(server, alice),
+    bob: fakeWebUi(server, bob),
+    memos: () => server.memos().filter((m) => m.creatorId === aliceId && m.parentUid === undefined),
+    writeSeq: () => server.writeSeq,
+    churnSeq: (uid) => Math.max(server.deletions.get(uid) ?? -1, server.creations.get(uid) ?? -1),
+    setTokenRevoked: (revoked) => server.accounts.suspendToken(token, revoked),
+    dispose: async () => server.sse.disconnectAll(),
+  };
+};
