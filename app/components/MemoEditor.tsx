@@ -1,9 +1,12 @@
 /**
  * Inline editor for one memo: textbox "Edit memo", visibility, "Save" (or Ctrl/Cmd+Enter)
  * and "Cancel" (or Esc). The edit draft is persisted per memo so a reload or an app
- * update never loses it.
+ * update never loses it, together with the text the edit started from.
+ * Invariant: the user's text is never dropped. If the memo changed elsewhere meanwhile, the
+ * save merges into it (or, when the changes overlap, asks); if the memo was deleted
+ * elsewhere (on save, or while the editor was open), the text is saved as a new memo.
  */
-import { createSignal, onMount, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { checkContent, describeTooLong, type LocalMemo, type Visibility } from '../../sync';
 import { useApp } from '../state/app-context';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
@@ -12,10 +15,50 @@ import { VisibilitySelect } from './VisibilitySelect';
 
 export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
   const app = useApp();
-  const draftKey = `edit:${props.memo.name}`;
-  const [text, setText] = createSignal(loadDraft(draftKey) || props.memo.content);
-  const [visibility, setVisibility] = createSignal<Visibility>(props.memo.visibility);
+  const name = untrack(() => props.memo.name);
+  const draftKey = `edit:${name}`;
+  const baseKey = `edit-base:${name}`;
+  const [text, setText] = createSignal(loadDraft(draftKey) || untrack(() => props.memo.content));
+  const [visibility, setVisibility] = createSignal<Visibility>(untrack(() => props.memo.visibility));
   const [error, setError] = createSignal('');
+  const [overlap, setOverlap] = createSignal(false);
+  /** The memo's text when this edit began (kept with the draft across reloads). */
+  let editedFrom = loadDraft(baseKey) || untrack(() => props.memo.content);
+  let finished = false;
+
+  function finish() {
+    finished = true;
+    clearDraft(draftKey);
+    clearDraft(baseKey);
+    props.onDone();
+  }
+
+  async function saveAsNew(reason: string) {
+    await app.services.notebook.create({ content: text(), visibility: visibility() });
+    finish();
+    app.notify('info', reason);
+  }
+
+  // The memo vanished while the editor was open (deleted on another device and synced):
+  // an unsaved edit becomes a new memo instead of disappearing with it.
+  onCleanup(() => {
+    if (finished || app.view.get(name) || text() === editedFrom || text().trim() === '') return;
+    const content = text();
+    finished = true;
+    app.services.notebook
+      .create({ content, visibility: visibility() })
+      .then(() => {
+        clearDraft(draftKey);
+        clearDraft(baseKey);
+        app.notify(
+          'info',
+          'A memo you were editing was deleted elsewhere; your edit was saved as a new memo.',
+        );
+      })
+      .catch((failure: unknown) =>
+        app.notify('error', `A memo you were editing was deleted elsewhere: ${describeSaveError(failure)}`),
+      );
+  });
   let textarea: HTMLTextAreaElement | undefined;
   onMount(() => {
     textarea?.focus();
@@ -29,17 +72,32 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
       return;
     }
     try {
-      await app.services.notebook.update(props.memo.name, { content: text(), visibility: visibility() });
-      clearDraft(draftKey);
-      props.onDone();
+      const outcome = await app.services.notebook.saveEdit(
+        name,
+        { content: text(), visibility: visibility() },
+        editedFrom,
+      );
+      if (outcome.kind === 'saved') {
+        finish();
+        if (outcome.merged) app.notify('info', 'This memo had changed elsewhere; both edits were merged.');
+      } else if (outcome.kind === 'gone') {
+        await saveAsNew('This memo was deleted elsewhere; your edit was saved as a new memo.');
+      } else {
+        // Same places changed: the user decides. Saving again replaces the other version.
+        editedFrom = outcome.current;
+        saveDraft(baseKey, editedFrom);
+        setOverlap(true);
+        setError(
+          'This memo was changed elsewhere in the same places while you were editing. Your text is still here: Save again to replace the other version, or save yours as a new memo.',
+        );
+      }
     } catch (failure) {
       setError(describeSaveError(failure));
     }
   }
 
   function cancel() {
-    clearDraft(draftKey);
-    props.onDone();
+    finish();
   }
 
   return (
@@ -58,6 +116,7 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
         onInput={(event) => {
           setText(event.currentTarget.value);
           saveDraft(draftKey, event.currentTarget.value);
+          saveDraft(baseKey, editedFrom);
         }}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -82,6 +141,18 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
         <button type="button" onClick={cancel}>
           Cancel
         </button>
+        <Show when={overlap()}>
+          <button
+            type="button"
+            onClick={() =>
+              void saveAsNew('Your version was saved as a new memo.').catch((failure: unknown) =>
+                setError(describeSaveError(failure)),
+              )
+            }
+          >
+            Save as new memo
+          </button>
+        </Show>
         <button type="submit" class="primary" disabled={text().trim() === ''}>
           Save
         </button>

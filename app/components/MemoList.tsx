@@ -4,8 +4,9 @@
  * `content-visibility: auto` (CSS), so 10,000 memos stay smooth without keeping them all
  * in the DOM at once.
  */
-import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { LocalMemo } from '../../sync';
+import { Keyed } from './Keyed';
 import { MemoCard } from './MemoCard';
 
 const PAGE = 40;
@@ -41,7 +42,9 @@ export function MemoList(props: { memos: readonly LocalMemo[]; empty: string; re
   return (
     <div class="memo-list">
       <Show when={props.memos.length > 0} fallback={<p class="empty">{props.empty}</p>}>
-        <For each={visible()}>{(memo) => <MemoCard memo={memo} />}</For>
+        <Keyed each={visible()} key={(memo) => memo.name}>
+          {(memo) => <MemoCard memo={memo()} />}
+        </Keyed>
       </Show>
       <div ref={sentinel} class="list-sentinel" aria-hidden="true" />
       <Show when={limit() < props.memos.length}>

@@ -4,10 +4,11 @@
  * marked "similar meaning") fused by reciprocal rank fusion. A tag filter narrows both.
  * When semantic search is not ready, keyword results still show and the line says why.
  */
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, on, onCleanup, Show } from 'solid-js';
 import type { LocalMemo, MemoState } from '../../sync';
 import { fuseRankings } from '../search/fusion';
 import { useApp } from '../state/app-context';
+import { Keyed } from './Keyed';
 import { MemoCard } from './MemoCard';
 
 const PAGE = 20;
@@ -98,15 +99,15 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
       <Show when={semanticNote()}>
         <p class="hint semantic-note">{semanticNote()}</p>
       </Show>
-      <For each={results().slice(0, shown())}>
+      <Keyed each={results().slice(0, shown())} key={(row) => row.memo.name}>
         {(row) => (
           <MemoCard
-            memo={row.memo}
-            highlight={row.terms}
-            {...(row.similarOnly ? { reason: 'similar meaning' } : {})}
+            memo={row().memo}
+            highlight={row().terms}
+            {...(row().similarOnly ? { reason: 'similar meaning' } : {})}
           />
         )}
-      </For>
+      </Keyed>
       <Show when={results().length > shown()}>
         <button type="button" class="load-more" onClick={() => setShown((n) => n + PAGE)}>
           {`Show more results (${results().length - shown()})`}

@@ -16,6 +16,7 @@ import {
   type Visibility,
 } from '../core/memo';
 import { setTaskChecked } from '../core/tasks';
+import { mergeText } from '../core/text-merge';
 import type { ChangeFeed } from './change-feed';
 import type { MemosDatabase, OutboxEntry } from './schema';
 import { withStorageErrors } from './storage-errors';
@@ -42,9 +43,31 @@ export interface NewMemoInput {
   visibility: Visibility;
 }
 
+/**
+ * What became of an editor's save (`saveEdit`):
+ *  - saved: the memo now holds the edit; `merged` when it changed meanwhile (another device,
+ *    another tab) and the two edits were merged line by line without overlap;
+ *  - overlap: it changed meanwhile in the same places; nothing was written, `current` is
+ *    the memo's text now (the editor keeps the user's text and lets them decide);
+ *  - gone: the memo no longer exists here (deleted elsewhere); nothing was written.
+ */
+export type EditOutcome =
+  | { kind: 'saved'; memo: LocalMemo; merged: boolean }
+  | { kind: 'overlap'; current: string }
+  | { kind: 'gone' };
+
 export interface Notebook {
   create(input: NewMemoInput): Promise<LocalMemo>;
   update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined>;
+  /**
+   * An editor's save: `editedFrom` is the text the editor opened with. When the memo's text
+   * changed since then, the edit is three-way merged into it instead of overwriting it.
+   */
+  saveEdit(
+    name: MemoName,
+    edit: { content: string; visibility: Visibility },
+    editedFrom: string,
+  ): Promise<EditOutcome>;
   setTask(name: MemoName, taskIndex: number, checked: boolean): Promise<LocalMemo | undefined>;
   remove(name: MemoName): Promise<void>;
   get(name: MemoName): Promise<LocalMemo | undefined>;
@@ -147,6 +170,40 @@ export function createNotebook(deps: NotebookDeps): Notebook {
       return memo;
     },
     update,
+    async saveEdit(name, edit, editedFrom) {
+      assertContent(edit.content);
+      const time = now();
+      let outcome = { kind: 'gone' } as EditOutcome;
+      let changed: MemoField[] = [];
+      await withStorageErrors(() =>
+        db.transaction('rw', db.memos, db.outbox, async () => {
+          const current = await db.memos.get(name);
+          if (!current) return;
+          let content = edit.content;
+          const moved = current.content !== editedFrom;
+          if (moved) {
+            const merge = mergeText(edit.content, editedFrom, current.content);
+            if (!merge.ok) {
+              outcome = { kind: 'overlap', current: current.content };
+              return;
+            }
+            content = merge.text;
+            assertContent(content);
+          }
+          const applied = applyPatch(current, { content, visibility: edit.visibility }, time);
+          outcome = { kind: 'saved', memo: applied.memo, merged: moved && content !== edit.content };
+          changed = applied.changed;
+          if (changed.length === 0) return;
+          await db.memos.put(applied.memo);
+          await db.outbox.add({ name, op: 'update', fields: changed, at: time });
+        }),
+      );
+      if (changed.length > 0 && outcome.kind === 'saved') {
+        feed.publish({ type: 'memos', names: [name], rows: [outcome.memo] });
+        feed.publish({ type: 'outbox', origin: 'local' });
+      }
+      return outcome;
+    },
     async setTask(name, taskIndex, checked) {
       const current = await db.memos.get(name);
       if (!current) return undefined;

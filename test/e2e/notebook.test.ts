@@ -138,6 +138,47 @@ describe('offline notebook in Chromium', () => {
     app = await startTestApp();
   });
 
+  it('never drops an open edit: merges with a change made in another tab, keeps it when the memo is deleted', async () => {
+    await withBrowser(async ({ context }) => {
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await captureMemo(page, 'Packing list\n\ntent\n\nstove\n\nmap');
+      const other = await context.newPage();
+      await other.goto(app.url);
+
+      // Tab 1 edits the first item while tab 2 (another device, as far as this editor knows)
+      // changes the last one and saves first.
+      const card = page.getByRole('article').filter({ hasText: 'Packing list' });
+      await card.getByRole('button', { name: 'Edit' }).click();
+      const editor = card.getByRole('textbox', { name: 'Edit memo' });
+      await editor.fill('Packing list\n\ntent and pegs\n\nstove\n\nmap');
+      const otherCard = other.getByRole('article').filter({ hasText: 'Packing list' });
+      await otherCard.getByRole('button', { name: 'Edit' }).click();
+      await otherCard
+        .getByRole('textbox', { name: 'Edit memo' })
+        .fill('Packing list\n\ntent\n\nstove\n\nmap and compass');
+      await otherCard.getByRole('button', { name: 'Save' }).click();
+      await other.getByText('map and compass').waitFor();
+      await card.getByRole('button', { name: 'Save' }).click();
+      await page.getByText(/both edits were merged/).waitFor();
+      await expect
+        .poll(async () => (await storedMemos(page)).map((m) => m.content))
+        .toEqual(['Packing list\n\ntent and pegs\n\nstove\n\nmap and compass']);
+
+      // Tab 1 is editing when tab 2 deletes the memo: the unsaved text becomes a new memo.
+      await card.getByRole('button', { name: 'Edit' }).click();
+      await editor.fill('Packing list, final: tent, stove, map, compass, headlamp');
+      const doomed = other.getByRole('article').filter({ hasText: 'Packing list' });
+      await doomed.getByRole('button', { name: 'Delete' }).click();
+      await other.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText(/deleted elsewhere; your edit was saved as a new memo/).waitFor();
+      await expect
+        .poll(async () => (await storedMemos(page)).map((m) => m.content))
+        .toEqual(['Packing list, final: tent, stove, map, compass, headlamp']);
+      await other.close();
+    });
+  });
+
   it('renders 40 hostile Markdown payloads inert', async () => {
     const payloads = (
       JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/xss/payloads.json'), 'utf8')) as {

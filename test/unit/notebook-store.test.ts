@@ -102,6 +102,87 @@ describe('notebook store', () => {
   });
 });
 
+describe('saving an editor (the memo may have changed or vanished since the editor opened)', () => {
+  const opened = 'groceries\nmilk\neggs\n\nweekend\nhike';
+
+  it('saves over an unchanged memo as a plain edit', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: opened, visibility: 'PRIVATE' });
+    const outcome = await fixture.notebook.saveEdit(
+      memo.name,
+      { content: `${opened}\nswim`, visibility: 'PROTECTED' },
+      opened,
+    );
+    expect(outcome).toMatchObject({ kind: 'saved', merged: false });
+    expect(await fixture.db.memos.get(memo.name)).toMatchObject({
+      content: `${opened}\nswim`,
+      visibility: 'PROTECTED',
+    });
+    expect((await fixture.db.outbox.orderBy('seq').last())?.fields).toEqual(['content', 'visibility']);
+  });
+
+  it('merges into a memo another device changed elsewhere in the text (no edit lost)', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: opened, visibility: 'PRIVATE' });
+    // Sync brought another device's edit while the editor was open.
+    await fixture.notebook.update(memo.name, { content: opened.replace('hike', 'hike and picnic') });
+    const outcome = await fixture.notebook.saveEdit(
+      memo.name,
+      { content: opened.replace('milk', 'oat milk'), visibility: 'PRIVATE' },
+      opened,
+    );
+    expect(outcome).toMatchObject({ kind: 'saved', merged: true });
+    expect((await fixture.db.memos.get(memo.name))?.content).toBe(
+      'groceries\noat milk\neggs\n\nweekend\nhike and picnic',
+    );
+  });
+
+  it('writes nothing and reports the current text when both changed the same place', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: opened, visibility: 'PRIVATE' });
+    await fixture.notebook.update(memo.name, { content: opened.replace('milk', 'soy milk') });
+    const before = await fixture.db.outbox.count();
+    const outcome = await fixture.notebook.saveEdit(
+      memo.name,
+      { content: opened.replace('milk', 'oat milk'), visibility: 'PRIVATE' },
+      opened,
+    );
+    expect(outcome).toEqual({ kind: 'overlap', current: opened.replace('milk', 'soy milk') });
+    expect((await fixture.db.memos.get(memo.name))?.content).toBe(opened.replace('milk', 'soy milk'));
+    expect(await fixture.db.outbox.count()).toBe(before);
+    // Saving again from the current text (the user chose theirs) replaces it.
+    const again = await fixture.notebook.saveEdit(
+      memo.name,
+      { content: opened.replace('milk', 'oat milk'), visibility: 'PRIVATE' },
+      opened.replace('milk', 'soy milk'),
+    );
+    expect(again).toMatchObject({ kind: 'saved', merged: false });
+    expect((await fixture.db.memos.get(memo.name))?.content).toBe(opened.replace('milk', 'oat milk'));
+  });
+
+  it('reports a memo deleted meanwhile as gone and writes nothing', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: opened, visibility: 'PRIVATE' });
+    await fixture.db.memos.delete(memo.name);
+    const before = await fixture.db.outbox.count();
+    expect(
+      await fixture.notebook.saveEdit(memo.name, { content: 'mine', visibility: 'PRIVATE' }, opened),
+    ).toEqual({ kind: 'gone' });
+    expect(await fixture.db.outbox.count()).toBe(before);
+  });
+
+  it('rejects an empty or over-limit edit before touching the store', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: opened, visibility: 'PRIVATE' });
+    await expect(
+      fixture.notebook.saveEdit(memo.name, { content: '  ', visibility: 'PRIVATE' }, opened),
+    ).rejects.toBeInstanceOf(ContentRejectedError);
+    await expect(
+      fixture.notebook.saveEdit(memo.name, { content: 'x'.repeat(8193), visibility: 'PRIVATE' }, opened),
+    ).rejects.toBeInstanceOf(ContentRejectedError);
+  });
+});
+
 describe('outbox atomicity', () => {
   it('a failed transaction leaves neither the edit nor its outbox entry (create)', async () => {
     fixture = createTestNotebook();
