@@ -5,10 +5,11 @@
  * signed in, and "Disconnect", which keeps local memos unless the user also asks to
  * delete them.
  */
-import { createSignal, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import { describeFailure } from '../../sync';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useApp } from '../state/app-context';
+import { loadAppServerConfig, serverUrlProblem } from './server-origin';
 
 export function ServerSettings() {
   const app = useApp();
@@ -21,10 +22,16 @@ export function ServerSettings() {
   const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string }>();
   const [clearData, setClearData] = createSignal(false);
   const [confirmClear, setConfirmClear] = createSignal(false);
+  const [serverConfig] = createResource(loadAppServerConfig);
 
   async function connect() {
-    setBusy(true);
     setMessage(undefined);
+    const problem = serverUrlProblem(serverUrl(), serverConfig(), window.location.origin);
+    if (problem) {
+      setMessage({ kind: 'error', text: `Could not connect: ${problem}` });
+      return;
+    }
+    setBusy(true);
     const usePassword = token().trim() === '' && username().trim() !== '';
     const result = await sync.controller.connect(
       usePassword
@@ -73,7 +80,11 @@ export function ServerSettings() {
               <input
                 type="url"
                 inputMode="url"
-                placeholder="empty = the Memos server behind this app"
+                placeholder={
+                  serverConfig()?.memosProxy === false
+                    ? 'https://memos.example.lan'
+                    : 'empty = the Memos server behind this app'
+                }
                 value={serverUrl()}
                 onInput={(e) => setServerUrl(e.currentTarget.value)}
               />
