@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmarks in headless Chromium on this machine, prints a table
  * and writes JSON to test/bench/results/ (ignored by git). Select parts with arguments:
- * `npm run bench -- notebook sync semantic`.
+ * `npm run bench -- notebook sync semantic`; flags (`--phases=recall10k`, `--fresh`) go to the
+ * semantic benchmark.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,10 @@ const BENCHES: Record<string, Bench> = {
   semantic: async () => {
     execFileSync(
       join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(REPO_ROOT, 'test/bench/semantic/run.ts')],
+      [
+        join(REPO_ROOT, 'test/bench/semantic/run.ts'),
+        ...process.argv.slice(2).filter((a) => a.startsWith('--')),
+      ],
       {
         cwd: REPO_ROOT,
         stdio: 'inherit',

@@ -1,0 +1,236 @@
+/**
+ * Executable facts about the real Memos v0.30.0 REST API that the sync client relies on:
+ * the server, authentication, tokens, bootstrap and the instance profile (§0, §1, §9).
+ * One `it()` per claim of /work/shared/memos-api.md (section numbers in the titles), checked
+ * with plain `fetch` against a fresh private instance. Where the server disagrees with the
+ * document, the test asserts what the server does and says so in its title;
+ * test/fixtures/memos/FINDINGS.md lists those places. Tests never skip and never assert
+ * durations; each creates the memos it inspects, and tests that need an isolated memo set
+ * use their own user.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { call, createMemo, RFC3339_SECONDS, rec, server, useMemosInstance } from './memos-api-facts/harness';
+
+useMemosInstance();
+
+describe('§0/§1/§9 server, auth and bootstrap', () => {
+  it('§0.1 GET /healthz answers plain text "Service ready."', async () => {
+    const res = await call('GET', '/healthz', { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toBe('Service ready.');
+  });
+
+  it('§9 instance profile (anonymous on a private instance): version "dev", commit "unknown", needsSetup false', async () => {
+    const res = await call('GET', '/api/v1/instance/profile', { token: null });
+    expect(res.status).toBe(200);
+    const body = rec(res.body);
+    expect(Object.keys(body).sort()).toEqual([
+      'admin',
+      'commit',
+      'demo',
+      'instanceUrl',
+      'needsSetup',
+      'version',
+    ]);
+    expect(body).toMatchObject({
+      version: 'dev',
+      commit: 'unknown',
+      demo: false,
+      instanceUrl: '',
+      needsSetup: false,
+    });
+    expect(rec(body.admin)).toMatchObject({ name: 'users/admin', role: 'ADMIN', username: 'admin' });
+  });
+
+  it('§1.2 GET /auth/me → {user: User}; User JSON also carries an always-empty "password" field', async () => {
+    const res = await call('GET', '/api/v1/auth/me');
+    expect(res.status).toBe(200);
+    const body = rec(res.body);
+    expect(Object.keys(body)).toEqual(['user']);
+    const user = rec(body.user);
+    expect(Object.keys(user).sort()).toEqual(
+      [
+        'avatarUrl',
+        'createTime',
+        'description',
+        'displayName',
+        'email',
+        'name',
+        'password',
+        'role',
+        'state',
+        'updateTime',
+        'username',
+      ].sort(),
+    );
+    expect(user).toMatchObject({
+      name: 'users/admin',
+      role: 'ADMIN',
+      username: 'admin',
+      state: 'NORMAL',
+      password: '',
+    });
+    expect(String(user.createTime)).toMatch(RFC3339_SECONDS);
+  });
+
+  it('§1.2 /auth/me without a token → 401', async () => {
+    const res = await call('GET', '/api/v1/auth/me', { token: null });
+    expect(res.status).toBe(401);
+  });
+
+  it('§1.1 sign-in: JWT expires in 15 min (nanosecond timestamp); refresh cookie arrives as Grpc-Metadata-Set-Cookie', async () => {
+    const res = await call('POST', '/api/v1/auth/signin', {
+      token: null,
+      body: { passwordCredentials: { username: 'admin', password: server().admin.password } },
+    });
+    expect(res.status).toBe(200);
+    const body = rec(res.body);
+    expect(Object.keys(body).sort()).toEqual(['accessToken', 'accessTokenExpiresAt', 'user']);
+    expect(String(body.accessToken)).toMatch(/^eyJ/);
+    // Not whole seconds: sub-second digits are present on this timestamp.
+    expect(String(body.accessTokenExpiresAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+    const minutes = (Date.parse(String(body.accessTokenExpiresAt)) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(14);
+    expect(minutes).toBeLessThanOrEqual(15);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('grpc-metadata-set-cookie')).toMatch(
+      /^memos_refresh=[^;]+; Path=\/; HttpOnly; Expires=.*SameSite=Lax/,
+    );
+    // The JWT is accepted as a Bearer token.
+    const me = await call('GET', '/api/v1/auth/me', { token: String(body.accessToken) });
+    expect(me.status).toBe(200);
+  });
+
+  it('§1.2 wrong password → 400 "unmatched username and password"', async () => {
+    const res = await call('POST', '/api/v1/auth/signin', {
+      token: null,
+      body: { passwordCredentials: { username: 'admin', password: 'wrong' } },
+    });
+    expect(res.status).toBe(400);
+    expect(rec(res.body)).toMatchObject({ code: 3, message: 'unmatched username and password' });
+  });
+
+  it('§1.2 PAT create/list: memos_pat_ token shown once; expiresAt/lastUsedAt are null (not omitted); nanosecond createdAt', async () => {
+    const signIn = rec(
+      (
+        await call('POST', '/api/v1/auth/signin', {
+          token: null,
+          body: { passwordCredentials: { username: 'admin', password: server().admin.password } },
+        })
+      ).body,
+    );
+    const created = await call('POST', '/api/v1/users/admin/personalAccessTokens', {
+      token: String(signIn.accessToken),
+      body: { description: 'facts', expiresInDays: 0 },
+    });
+    expect(created.status).toBe(200);
+    const body = rec(created.body);
+    expect(String(body.token)).toMatch(/^memos_pat_[A-Za-z0-9]+$/);
+    const pat = rec(body.personalAccessToken);
+    expect(String(pat.name)).toMatch(/^users\/admin\/personalAccessTokens\/[0-9a-f-]{36}$/);
+    expect(pat).toMatchObject({ description: 'facts', expiresAt: null, lastUsedAt: null });
+    expect(String(pat.createdAt)).toMatch(/\.\d+Z$/);
+
+    await call('GET', '/api/v1/auth/me', { token: String(body.token) });
+    // lastUsedAt is written by the server after it answers (not in the same request), so poll.
+    let mine: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const list = await call('GET', '/api/v1/users/admin/personalAccessTokens', {
+        token: String(body.token),
+      });
+      expect(list.status).toBe(200);
+      const listed = rec(list.body);
+      expect(Object.keys(listed).sort()).toEqual(['nextPageToken', 'personalAccessTokens']);
+      mine = (Array.isArray(listed.personalAccessTokens) ? listed.personalAccessTokens : [])
+        .map(rec)
+        .find((p) => p.name === pat.name);
+      if (typeof mine?.lastUsedAt === 'string') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(mine).toBeDefined();
+    expect(mine && 'token' in mine).toBe(false);
+    expect(typeof mine?.lastUsedAt).toBe('string');
+  });
+
+  it('§0.3/§1.1 invalid PAT on a private instance → 401, text/plain body {"code": 16, ...}, no WWW-Authenticate', async () => {
+    const res = await call('GET', '/api/v1/memos', { token: 'memos_pat_thisIsNotAValidToken0000000' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(res.text).toBe('{"code": 16, "message": "authentication required"}\n');
+    expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+  });
+
+  it('§1.1 an invalid JWT-looking token and no token at all get the same 401', async () => {
+    for (const token of ['eyJnot.a.jwt', null]) {
+      const res = await call('GET', '/api/v1/memos', { token });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+    }
+    const anonGet = await call('GET', `/api/v1/memos/${randomUUID()}`, { token: null });
+    expect(anonGet.status).toBe(401);
+  });
+
+  it('§1.1 a revoked PAT → 401 on list, get and /auth/me (private instance)', async () => {
+    const signIn = rec(
+      (
+        await call('POST', '/api/v1/auth/signin', {
+          token: null,
+          body: { passwordCredentials: { username: 'admin', password: server().admin.password } },
+        })
+      ).body,
+    );
+    const created = rec(
+      (
+        await call('POST', '/api/v1/users/admin/personalAccessTokens', {
+          token: String(signIn.accessToken),
+          body: { description: 'to-revoke' },
+        })
+      ).body,
+    );
+    const token = String(created.token);
+    const name = String(rec(created.personalAccessToken).name);
+    const memo = await createMemo({ content: 'seen before revocation', visibility: 'PUBLIC' });
+    expect((await call('GET', '/api/v1/memos', { token })).status).toBe(200);
+    const del = await call('DELETE', `/api/v1/${name}`, { token });
+    expect(del.status).toBe(200);
+    expect(del.body).toEqual({});
+    for (const path of ['/api/v1/memos', `/api/v1/${memo.name}`, '/api/v1/auth/me']) {
+      const res = await call('GET', path, { token });
+      expect(res.status, path).toBe(401);
+      expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+    }
+  });
+
+  it('§1.3 anonymous sign-up after bootstrap is allowed by default on a private instance and yields a USER', async () => {
+    const res = await call('POST', '/api/v1/users', {
+      token: null,
+      body: { username: 'walkin', password: 'walkin-pass-1' },
+    });
+    expect(res.status).toBe(200);
+    expect(rec(res.body)).toMatchObject({ name: 'users/walkin', role: 'USER', username: 'walkin' });
+    const general = await call('GET', '/api/v1/instance/settings/GENERAL', { token: null });
+    expect(general.status).toBe(200);
+    expect(rec(rec(general.body).generalSetting)).toMatchObject({ disallowUserRegistration: false });
+  });
+
+  it('§9 MEMO_RELATED setting is public: contentLengthLimit 8192', async () => {
+    const res = await call('GET', '/api/v1/instance/settings/MEMO_RELATED', { token: null });
+    expect(res.status).toBe(200);
+    expect(rec(rec(res.body).memoRelatedSetting)).toMatchObject({ contentLengthLimit: 8192 });
+  });
+});
+
+describe('§9 instance profile admin', () => {
+  it('profile.admin is the NEWEST admin account, not the first one', async () => {
+    const res = await call('POST', '/api/v1/users', {
+      body: { username: 'zadmin', password: 'zadmin-pass-123', role: 'ADMIN' },
+    });
+    expect(res.status).toBe(200);
+    expect(rec(res.body).role).toBe('ADMIN');
+    const profile = rec((await call('GET', '/api/v1/instance/profile', { token: null })).body);
+    expect(rec(profile.admin).username).toBe('zadmin');
+  });
+});
