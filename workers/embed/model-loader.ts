@@ -90,6 +90,10 @@ async function configureOrigin(
     wasm.wasmPaths = { wasm: source.ortWasmUrl, mjs: source.ortMjsUrl };
     if (wasmBinary) wasm.wasmBinary = wasmBinary;
     wasm.proxy = false;
+    // Always one thread. Measured: with a cross-origin isolated page (COOP + COEP) and
+    // numThreads 2, this onnxruntime-web build never finishes its first run inside a
+    // dedicated worker (raw ORT session too), so isolation must never switch threads on.
+    wasm.numThreads = 1;
   }
   return () => files.clear();
 }

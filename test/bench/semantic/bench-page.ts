@@ -22,6 +22,11 @@ Object.assign(window, {
     waitSaved,
     timeToFirstResult,
     queryLatency,
+    environment: async () => ({
+      crossOriginIsolated: self.crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+      sharedArrayBuffer: typeof SharedArrayBuffer,
+    }),
   },
 });
 document.title = 'bench ready';

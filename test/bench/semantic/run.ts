@@ -1,6 +1,6 @@
 /**
  * Semantic recall benchmark, headless Chromium on this machine, real all-MiniLM-L6-v2:
- *   npx tsx test/bench/semantic/run.ts [--phases=throughput,embed,ann,recall10k,recall100k] [--fresh] [--no-mememo]
+ *   npx tsx test/bench/semantic/run.ts [--phases=throughput,throughput-long,embed,ann,recall10k,recall100k] [--fresh] [--no-mememo]
  * Builds a small page with Vite (the project's vite.config.ts, so workers are built as in
  * the app), serves it on a fixed loopback port (so the browser profile in
  * test/bench/results/semantic-profile, and with it the 100k index, can be reused), and
@@ -18,6 +18,7 @@ import sirv from 'sirv';
 import { build } from 'vite';
 import { DEFAULT_HNSW_PARAMS } from '../../../workers/index/params';
 import { chromiumVersion, ensureChromium, launchPersistent } from '../../helpers/chromium';
+import { memoText, mulberry32 } from '../corpus';
 import { generateMemos, generateQueries } from './corpus';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -27,7 +28,7 @@ const SIGMA = 0.025; // jitter of the 90k copies: cosine to their source ≈ 0.9
 
 const { values: args } = parseArgs({
   options: {
-    phases: { type: 'string', default: 'throughput,embed,ann,recall10k,recall100k' },
+    phases: { type: 'string', default: 'throughput,throughput-long,embed,ann,recall10k,recall100k' },
     fresh: { type: 'boolean', default: false },
     'no-mememo': { type: 'boolean', default: false },
     n: { type: 'string', default: '10000' },
@@ -101,6 +102,22 @@ async function main(): Promise<void> {
   });
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  browser.context.on('response', (response) => {
+    if (response.status() >= 400) log(`HTTP ${response.status()} ${response.url()}`);
+  });
+  browser.context.on('request', (request) => {
+    if (process.env.BENCH_TRACE) log(`request ${request.url()}`);
+  });
+  page.on('worker', (worker) => {
+    worker.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning' || process.env.BENCH_TRACE)
+        log(`worker console ${message.type()}: ${message.text()}`);
+    });
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      log(`console ${message.type()}: ${message.text()}`);
+  });
   const open = async () => {
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => document.title === 'bench ready');
@@ -125,6 +142,8 @@ async function main(): Promise<void> {
     hnsw: DEFAULT_HNSW_PARAMS,
   };
   await open();
+  // Wasm threads need a cross-origin isolated page; the app runs one thread (model-loader.ts).
+  results.page = await call('environment');
 
   try {
     if (phases.has('throughput')) {
@@ -132,6 +151,15 @@ async function main(): Promise<void> {
       const rows = await call<Array<Record<string, number>>>('throughput', texts.slice(300, 556), [1, 8, 32]);
       results.throughput = rows;
       table('Embedding throughput (app embedder worker vs bare onnxruntime-web session, same windows)', rows);
+    }
+    if (phases.has('throughput-long')) {
+      // The notebook benchmark's memos: Markdown of 50..2,000 characters (many past one window).
+      const random = mulberry32(2024);
+      const long = Array.from({ length: 128 }, () => memoText(random));
+      log('embedding throughput on notebook-length memos (128 memos of 50..2,000 characters)');
+      const rows = await call<Array<Record<string, number>>>('throughput', long, [1, 8, 32, 128]);
+      results.throughputLong = rows;
+      table('Embedding throughput, notebook-length memos (app worker vs bare onnxruntime-web)', rows);
     }
 
     const key = `${N}-${(await call<string>('modelId')).replace(/[^a-zA-Z0-9]+/g, '_')}`;
