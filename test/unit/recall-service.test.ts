@@ -78,7 +78,13 @@ function world(name = `recall-service-${++dbCount}`) {
     await MemosDatabase.delete(name);
   });
   async function service(
-    options: { lead?: boolean; modelPath?: string; modelId?: string; listener?: RecallListener } = {},
+    options: {
+      lead?: boolean;
+      modelPath?: string;
+      modelId?: string;
+      listener?: RecallListener;
+      waitIdle?: boolean;
+    } = {},
   ) {
     const files = await hnswFiles({ timeoutMs: 5_000 });
     const index = createSemanticIndex({
@@ -116,7 +122,7 @@ function world(name = `recall-service-${++dbCount}`) {
     if (options.listener) await recall.subscribe(options.listener);
     cleanup.push(() => recall.close());
     await recall.start();
-    await recall.whenIdle();
+    if (options.waitIdle ?? true) await recall.whenIdle();
     return { recall, index, embedded: embedder.texts };
   }
   return { db, feed, notebook, service };
@@ -170,6 +176,21 @@ describe('recall service', () => {
     expect((await recall.search('apples and cheese', { k: 1 }))[0]?.name).toBe(groceries.name);
     expect(await recall.index(groceries)).toBe('indexed');
     expect(embedded).toHaveLength(MEMOS.length + 1);
+  });
+
+  it('embeds a large notebook newest first, and a fresh capture before the backlog', async () => {
+    const { notebook, service } = world();
+    const texts = Array.from({ length: 30 }, (_, i) => `note number ${i} about topic ${i % 7}`);
+    for (const content of texts) await notebook.create({ content, visibility: 'PRIVATE' });
+    const { recall, embedded } = await service({ waitIdle: false });
+    const fresh = await notebook.create({ content: 'buy a bicycle helmet', visibility: 'PRIVATE' });
+    await recall.whenIdle();
+    expect(embedded).toHaveLength(31);
+    // Newest first: the scan's first batch is the three most recent memos.
+    expect(embedded.slice(0, 3)).toEqual([texts[29], texts[28], texts[27]]);
+    // The capture waits for at most the batches already taken, not for the backlog.
+    expect(embedded.indexOf('buy a bicycle helmet')).toBeLessThan(9);
+    expect((await recall.search('bicycle helmet', { k: 1 }))[0]?.name).toBe(fresh.name);
   });
 
   it.each([

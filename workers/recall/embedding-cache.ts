@@ -52,7 +52,25 @@ export async function scanNeeds(db: MemosDatabase, modelId: string): Promise<Mem
   const needs = memos.map((memo) => needOf(memo.name, memo, docsByName.get(memo.name), modelId));
   const present = new Set(memos.map((memo) => memo.name));
   for (const doc of docs) if (!present.has(doc.name)) needs.push({ kind: 'remove', name: doc.name });
-  return needs.filter((need) => need.kind !== 'none');
+  return needs.filter((need) => need.kind !== 'none').sort(byIndexingOrder);
+}
+
+/**
+ * The order a scan is worked through: cheap work (removals, metadata) first, then what is
+ * searched most: pinned memos, then the newest; archived memos (searched only from the
+ * Archived view) last. A first embedding of a large notebook takes minutes, so recent
+ * memos become findable by meaning long before old ones.
+ */
+export function byIndexingOrder(a: MemoNeed, b: MemoNeed): number {
+  const rank = (need: MemoNeed): [number, number] => {
+    if (need.kind !== 'embed' && need.kind !== 'update-meta') return [0, 0];
+    if (need.kind === 'update-meta') return [1, 0];
+    const { memo } = need;
+    return [memo.state === 'ARCHIVED' ? 4 : memo.pinned ? 2 : 3, -memo.updateTime];
+  };
+  const [ka, ta] = rank(a);
+  const [kb, tb] = rank(b);
+  return ka - kb || ta - tb;
 }
 
 export interface EmbeddedMemo {

@@ -51,6 +51,9 @@ export interface RecallService extends RecallApi {
   close(): Promise<void>;
 }
 
+/** changes of at most this many memos are embedded before background work */
+const PROMPT_CHANGE_MAX = 32;
+
 const STORAGE_FULL =
   'Semantic search is off: this device has no storage space left for its index. Keyword search still works; free up space and reopen the app.';
 
@@ -121,7 +124,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
 
   function onChange(change: StoreChange): void {
     if (!leader || !indexer) return;
-    if (change.type === 'memos') void indexer.enqueue(change.names);
+    // A few names are the user's own edits or a small pull: they jump the queue of a first
+    // embedding (which can take many minutes), so a fresh capture is findable at once.
+    if (change.type === 'memos') void indexer.enqueue(change.names, change.names.length <= PROMPT_CHANGE_MAX);
     else if (change.type === 'reset') scanning = scan();
   }
 
