@@ -5,7 +5,7 @@
  * search-to-results-painted in the UI, capture-to-visible latency and the JS heap; it also
  * measures capture-to-visible during the one-time background embedding of the 10,000 memos,
  * the app's own embedding rate (from its progress bar) and how long that first embedding took
- * (tens of minutes on a 2-core machine: the model, not the pipeline, is the limit; see the
+ * (over an hour for these memos on a 2-core machine; compare the bare model's rate in the
  * semantic benchmark's throughput-long table).
  */
 import type { Page } from 'playwright-core';

@@ -62,15 +62,17 @@ export async function scanNeeds(db: MemosDatabase, modelId: string): Promise<Mem
  * memos become findable by meaning long before old ones.
  */
 export function byIndexingOrder(a: MemoNeed, b: MemoNeed): number {
-  const rank = (need: MemoNeed): [number, number] => {
-    if (need.kind !== 'embed' && need.kind !== 'update-meta') return [0, 0];
-    if (need.kind === 'update-meta') return [1, 0];
-    const { memo } = need;
-    return [memo.state === 'ARCHIVED' ? 4 : memo.pinned ? 2 : 3, -memo.updateTime];
-  };
-  const [ka, ta] = rank(a);
-  const [kb, tb] = rank(b);
-  return ka - kb || ta - tb;
+  const [groupA, ageA] = indexingRank(a);
+  const [groupB, ageB] = indexingRank(b);
+  return groupA - groupB || ageA - ageB;
+}
+
+/** [group, -updateTime]: groups are removals/none, metadata, pinned, normal, archived. */
+function indexingRank(need: MemoNeed): [number, number] {
+  if (need.kind === 'remove' || need.kind === 'none') return [0, 0];
+  if (need.kind === 'update-meta') return [1, 0];
+  const group = need.memo.state === 'ARCHIVED' ? 4 : need.memo.pinned ? 2 : 3;
+  return [group, -need.memo.updateTime];
 }
 
 export interface EmbeddedMemo {

@@ -4,7 +4,8 @@
  * new or changed ones, store the vectors, then let the index mirror them.
  * Invariants:
  *  - one batch at a time (so a search query waits for at most one batch in the embedder);
- *  - priority names (an explicit `index(memo)`) go before background work;
+ *  - priority names (an explicit `index(memo)`, a small change from the feed) go before
+ *    background work such as a start-up scan;
  *  - a name is queued at most once; a name changed while in flight is queued again;
  *  - progress counts memos taken since the queue was last empty ("Indexing n of N");
  *  - after a storage-quota failure the queue halts (nothing is dropped) until `resume`.

@@ -105,9 +105,7 @@ async function main(): Promise<void> {
   browser.context.on('response', (response) => {
     if (response.status() >= 400) log(`HTTP ${response.status()} ${response.url()}`);
   });
-  browser.context.on('request', (request) => {
-    if (process.env.BENCH_TRACE) log(`request ${request.url()}`);
-  });
+  if (process.env.BENCH_TRACE) browser.context.on('request', (request) => log(`request ${request.url()}`));
   page.on('worker', (worker) => {
     worker.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning' || process.env.BENCH_TRACE)
