@@ -24,6 +24,11 @@ export interface KeywordHit {
   queryTerms: string[];
 }
 
+export interface RankedKeywordHit extends KeywordHit {
+  /** share of the query's terms (after stop words) this memo matched, 0..1 */
+  coverage: number;
+}
+
 export interface KeywordSearchOptions {
   state?: LocalMemo['state'];
   limit?: number;
@@ -76,9 +81,34 @@ export class KeywordIndex {
     if (this.search.has(name)) this.search.discard(name);
   }
 
+  /** Memos matching every query term (prefix and typo tolerant), best first: what the search box lists. */
   query(text: string, options: KeywordSearchOptions = {}): KeywordHit[] {
+    return this.run(text, 'AND', options);
+  }
+
+  /**
+   * Memos matching at least one query term, best first (BM25: more and rarer terms score
+   * higher), with the share of the query's terms each matched: every full match, and the
+   * best `limit` partial ones. For ranking: a partial match is evidence, never a result.
+   */
+  rank(text: string, options: KeywordSearchOptions = {}): RankedKeywordHit[] {
+    const total = tokenizeQuery(text).length;
+    const partialLimit = options.limit ?? 200;
+    let partial = 0;
+    const ranked: RankedKeywordHit[] = [];
+    for (const hit of this.run(text, 'OR', { ...options, limit: Number.POSITIVE_INFINITY })) {
+      const coverage = total > 0 ? Math.min(1, new Set(hit.queryTerms).size / total) : 0;
+      // Every full match is kept (they are results); partial ones up to the limit.
+      if (coverage < 1 && partial++ >= partialLimit) continue;
+      ranked.push({ ...hit, coverage });
+    }
+    return ranked;
+  }
+
+  private run(text: string, combineWith: 'AND' | 'OR', options: KeywordSearchOptions): KeywordHit[] {
     if (text.trim() === '') return [];
     const results = this.search.search(text, {
+      combineWith,
       filter: (result) =>
         (options.state === undefined || result.state === options.state) &&
         (options.filter === undefined || options.filter(result.id as MemoName)),

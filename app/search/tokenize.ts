@@ -47,9 +47,13 @@ export function tokenize(text: string): string[] {
   return terms;
 }
 
-/** Function words dropped from multi-word queries ("what do I need from the shop" → need, shop). */
+/**
+ * Function words dropped from multi-word queries ("what do I need from the shop" → need, shop),
+ * and the pieces an apostrophe leaves ("Leo's", "I'm", "don't" → s, m, t): as one-letter
+ * terms they would prefix-match nearly every memo.
+ */
 const STOPWORDS = new Set(
-  'a an and are as at be but by can did do does for from had has have how i if in into is it its me my of on or so that the their them then there these they this to was we were what when where which who why will with would you your'.split(
+  'a an and are as at be but by can did do does for from had has have how i if in into is it its me my of on or so that the their them then there these they this to was we were what when where which who why will with would you your s t m d ll re ve'.split(
     ' ',
   ),
 );

@@ -81,6 +81,25 @@ describe('keyword index', () => {
     expect(index.query('beta')).toEqual([]);
   });
 
+  it('ranks partial matches with the share of query words they matched', async () => {
+    const { index, memos } = await indexOf(['milk and eggs', 'milk only', 'bread']);
+    const ranked = index.rank('milk eggs');
+    expect(ranked.map((h) => [h.name, h.coverage])).toEqual([
+      [memos[0]?.name, 1],
+      [memos[1]?.name, 0.5],
+    ]);
+    // Full matches are the search box's results, whatever the limit on partial ones.
+    expect(index.rank('milk eggs', { limit: 0 }).map((h) => h.name)).toEqual([memos[0]?.name]);
+    expect(index.rank('   ')).toEqual([]);
+  });
+
+  it("drops the pieces an apostrophe leaves (Leo's, I'm) from queries", async () => {
+    expect(tokenizeQuery("Leo's shoes")).toEqual(['leo', 'shoes']);
+    expect(tokenizeQuery("I'm on holiday")).toEqual(['holiday']);
+    const { index, memos } = await indexOf(["Leo's shoe size 29", 'Leo sent a postcard']);
+    expect(index.query("Leo's shoe").map((h) => h.name)).toEqual([memos[0]?.name]);
+  });
+
   it('returns nothing for an empty query and survives a 1 MB query', async () => {
     const { index } = await indexOf(['something']);
     expect(index.query('   ')).toEqual([]);
