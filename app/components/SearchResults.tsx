@@ -1,20 +1,20 @@
 /**
  * Hybrid search results for the current view, in a region named "Search results":
  * keyword hits (instant, with the matched words highlighted) and semantic hits (debounced,
- * marked "similar meaning") fused by reciprocal rank fusion. A tag filter narrows both.
+ * marked "similar meaning") fused by score (app/search/fusion.ts). A tag filter narrows both.
  * When semantic search is not ready, keyword results still show and the line says why.
  */
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, Show } from 'solid-js';
 import type { LocalMemo, MemoState } from '../../sync';
 import { fuseRankings } from '../search/fusion';
+import { tokenizeQuery } from '../search/tokenize';
 import { useApp } from '../state/app-context';
 import { Keyed } from './Keyed';
 import { MemoCard } from './MemoCard';
 
 const PAGE = 20;
-const SEMANTIC_K = 20;
-/** Cosine similarity below which a semantic neighbour is noise rather than a match. */
-const MIN_SIMILARITY = 0.2;
+/** Semantic hits fetched per query (the fusion drops those below its similarity floor). */
+const SEMANTIC_K = 50;
 const DEBOUNCE_MS = 200;
 
 interface ResultRow {
@@ -45,9 +45,11 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
   const keywordHits = createMemo(() => {
     app.view.version();
     const tag = props.tag;
-    return app.view.keyword.query(props.query, {
+    // Every memo sharing a word with the query: full matches are results, partial ones
+    // only lift semantic hits (see fuseRankings).
+    return app.view.keyword.rank(props.query, {
       state: props.state,
-      limit: 100,
+      limit: 200,
       ...(tag
         ? {
             filter: (name) => {
@@ -68,14 +70,14 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
         state: key.state,
         ...(key.tag ? { tags: [key.tag] } : {}),
       });
-      return hits.filter((hit) => hit.score >= MIN_SIMILARITY);
+      return hits;
     },
     { initialValue: [] },
   );
 
   const results = createMemo<ResultRow[]>(() => {
     app.view.version();
-    const fused = fuseRankings(keywordHits(), semanticHits.latest ?? []);
+    const fused = fuseRankings(keywordHits(), semanticHits.latest ?? [], tokenizeQuery(props.query).length);
     const rows: ResultRow[] = [];
     for (const hit of fused) {
       const memo = app.view.get(hit.name);
