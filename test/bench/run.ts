@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: runs the benchmarks in headless Chromium on this machine, prints a table
- * and writes JSON to test/bench/results/ (ignored by git). Select parts with arguments:
- * `npm run bench -- notebook sync semantic`; flags (`--phases=recall10k`, `--fresh`) go to the
- * semantic benchmark.
+ * `npm run bench`: runs the benchmarks on this machine (all but `ranking` in headless
+ * Chromium), prints a table and writes JSON to test/bench/results/ (ignored by git). Select
+ * parts with arguments: `npm run bench -- notebook sync semantic ranking`; flags
+ * (`--phases=recall10k`, `--fresh`) go to the semantic benchmark.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,11 @@ const BENCHES: Record<string, Bench> = {
     );
     return { see: 'the tables above and test/bench/results/semantic-*.json' };
   },
+  // Node only (the app's keyword index and embedder): needs neither Chromium nor a build.
+  ranking: async () => (await import('./ranking/run')).benchRanking(),
 };
+
+const NODE_ONLY = new Set(['ranking']);
 
 function flatten(prefix: string, value: unknown, rows: Array<[string, string]>): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -44,11 +48,13 @@ function flatten(prefix: string, value: unknown, rows: Array<[string, string]>):
 async function main() {
   const selected = process.argv.slice(2).filter((a) => a in BENCHES);
   const names = selected.length > 0 ? selected : Object.keys(BENCHES);
-  ensureChromium();
-  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
+  if (names.some((name) => !NODE_ONLY.has(name))) {
+    ensureChromium();
+    execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+  }
   const results: Record<string, unknown> = {
     at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length },
