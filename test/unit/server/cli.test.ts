@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalCa, issueServerCertificate } from '../../../server/tls/issue';
@@ -102,6 +103,31 @@ describe('CLI bad input', () => {
     writeFileSync(join(tmp.path, 'a-file'), '');
     const outcome = await runCli({ PORT: '0', DATA_DIR: join(tmp.path, 'a-file', 'data') });
     expectOneClearLine(outcome, /Data directory .* is not usable \(ENOTDIR\): .*--data-dir \/ DATA_DIR/);
+  });
+
+  it('MEMOS_URL pointing at the app itself (start check)', async () => {
+    const port = await unusedPort();
+    const outcome = await runCli({ PORT: String(port), MEMOS_URL: `http://localhost:${port}` });
+    expectOneClearLine(outcome, new RegExp(`MEMOS_URL http://localhost:${port} points at this app itself`));
+  });
+
+  it('MEMOS_URL leading back to the app through a relay (found by the probe)', async () => {
+    const port = await unusedPort();
+    const relay = net.createServer((client) => {
+      const onward = net.connect(port, '127.0.0.1');
+      client.pipe(onward).pipe(client);
+      client.on('error', () => onward.destroy());
+      onward.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const address = relay.address();
+    const relayUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    try {
+      const outcome = await runCli({ PORT: String(port), MEMOS_URL: relayUrl });
+      expectOneClearLine(outcome, /leads back to this app itself/);
+    } finally {
+      relay.close();
+    }
   });
 
   it('an invalid flag value', async () => {
