@@ -192,6 +192,7 @@ describe('routing', () => {
       expect(page.body).toMatch(/iPhone/);
       expect(page.body).toContain('href="/ca.crt"');
       expect(page.body).toContain(server.caFingerprint256 ?? 'missing');
+      expect(page.body).toMatch(/printed in the terminal/);
       expect(page.body).not.toMatch(/<script|\son[a-z]+=/i);
     }
   });
@@ -201,7 +202,7 @@ describe('other TLS modes', () => {
   it('serves a user-supplied certificate, without /ca.crt', async () => {
     const dir = makeTempDir('memos-offline-user-cert-');
     try {
-      const userCa = createLocalCa('user', new Date());
+      const userCa = createLocalCa('user', new Date(), { constraints: null });
       const pair = issueServerCertificate(userCa, { dns: ['memos.example'], ips: [] }, 'user', new Date());
       writeFileSync(join(dir.path, 'c.pem'), pair.certPem);
       writeFileSync(join(dir.path, 'k.pem'), pair.keyPem);
@@ -235,7 +236,7 @@ describe('other TLS modes', () => {
   it('rejects a mismatched TLS_CERT/TLS_KEY with a StartupError and leaves nothing bound', async () => {
     const dir = makeTempDir('memos-offline-bad-cert-');
     try {
-      const userCa = createLocalCa('user', new Date());
+      const userCa = createLocalCa('user', new Date(), { constraints: null });
       const a = issueServerCertificate(userCa, { dns: ['a.example'], ips: [] }, 'user', new Date());
       const b = issueServerCertificate(userCa, { dns: ['b.example'], ips: [] }, 'user', new Date());
       writeFileSync(join(dir.path, 'c.pem'), a.certPem);

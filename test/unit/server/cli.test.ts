@@ -72,7 +72,7 @@ describe('CLI bad input', () => {
   });
 
   it('mismatched TLS_CERT / TLS_KEY', async () => {
-    const ca = createLocalCa('cli', new Date());
+    const ca = createLocalCa('cli', new Date(), { constraints: null });
     const a = issueServerCertificate(ca, { dns: ['a.example'], ips: [] }, 'cli', new Date());
     const b = issueServerCertificate(ca, { dns: ['b.example'], ips: [] }, 'cli', new Date());
     writeFileSync(join(tmp.path, 'a.crt'), a.certPem);
@@ -158,5 +158,7 @@ describe('CLI running', () => {
     expect(stdout).toMatch(/Local: +http:\/\/localhost:\d+ +\(also https:\/\/localhost:\d+\)/);
     expect(stdout).toContain(`Memos:    proxying /api/ and /file/ to http://127.0.0.1:${memosPort}`);
     expect(stdout).toContain('Press Ctrl+C to stop.');
+    // The fingerprint a phone user compares against (the trust page points here).
+    expect(stdout).toMatch(/CA fingerprint \(SHA-256\): ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
   });
 });
