@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningAppServer, startAppServer } from '../../../server/app-server';
 import type { Logger } from '../../../server/logger';
 import { silentLogger } from '../../../server/logger';
+import { type FakeMemosUpstream, startFakeMemosUpstream } from './fake-memos-upstream';
 import { makeFixtureDist, makeTempDir, openRaw, type RawConnection, request } from './helpers';
 
 const TIMEOUTS = { headersMs: 300, requestMs: 600, checkIntervalMs: 50, firstByteMs: 300 };
@@ -18,15 +19,18 @@ const TRICKLE_GIVE_UP_MS = 5_000;
 
 const tmp = makeTempDir('memos-offline-slowloris-');
 const dist = makeFixtureDist(tmp.path);
+let upstream: FakeMemosUpstream;
 let dual: RunningAppServer;
 let plain: RunningAppServer;
 
 beforeAll(async () => {
+  upstream = await startFakeMemosUpstream();
   dual = await startAppServer({
     distDir: dist,
     port: 0,
     httpPort: 0,
     dataDir: join(tmp.path, 'data'),
+    memosUrl: `${upstream.url}/memos`,
     logger: silentLogger,
     timeouts: TIMEOUTS,
   });
@@ -42,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dual.close();
   await plain.close();
+  await upstream.close();
   tmp.remove();
 });
 
@@ -99,6 +104,20 @@ describe('slow clients are cut on every port and protocol', () => {
     const handshake = await openRaw(dual.port);
     // The first byte of a TLS record (handshake), then nothing more.
     expect(await trickle(handshake, (i) => (i === 0 ? '\u0016' : ''))).toBe('cut');
+  });
+
+  it('an SSE stream (a complete request with an endless answer) outlives the request limit', async () => {
+    const connection = await openRaw(dual.port, { ca: dual.caCertPem ?? '', servername: 'localhost' });
+    connection.write('GET /api/v1/sse HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    // Wait well past requestMs (and several deadline checks), then the stream must still flow.
+    await new Promise((resolve) => setTimeout(resolve, TIMEOUTS.requestMs * 3));
+    expect(connection.isClosed()).toBe(false);
+    upstream.releaseSecondEvent();
+    while (!connection.received().includes('memo.updated') && !connection.isClosed()) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(connection.received()).toContain('memo.updated');
+    connection.destroy();
   });
 
   it('still serves normal requests with the short limits', async () => {
