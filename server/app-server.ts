@@ -2,21 +2,36 @@
  * startAppServer: the whole server as one object, used by main.ts and in-process by tests.
  * Owns the lifecycle: resolve TLS, build the router, bind `port` (TLS and loopback HTTP on
  * the same port, see dual-protocol.ts) and the optional loopback-only `httpPort`, and close
- * everything again. Invariants: every failure before the server is listening is a
- * StartupError with a one-line message, and nothing stays bound after such a failure;
+ * everything again. Invariants: every listener puts request-guard.ts (loop marker, Host
+ * allow-list) in front of everything else and enforces the same limits (connection-limits.ts);
+ * every failure before the server is listening, MEMOS_URL pointing at this server included,
+ * is a StartupError with a one-line message, and nothing stays bound after such a failure;
  * `close()` ends open connections (SSE included) and resolves once both listeners are closed.
  */
 import http from 'node:http';
 import type { Server } from 'node:net';
 import { appUrls } from './app-urls';
-import { configureHttpServer, createDualProtocolServer } from './dual-protocol';
+import {
+  capConnections,
+  configureHttpServer,
+  DEFAULT_MAX_CONNECTIONS,
+  httpServerOptions,
+  resolveTimeouts,
+  type ServerTimeouts,
+} from './connection-limits';
+import { createDualProtocolServer } from './dual-protocol';
+import { StartupError } from './errors';
+import { createHostAllowlist } from './host-allowlist';
 import { loopbackOnly } from './https-redirect';
 import { closeServer, listen } from './listen';
 import { consoleLogger, type Logger } from './logger';
 import { createMemosProxy, type MemosProxy, type ProxyLimits } from './memos-proxy';
-import { createRouter } from './router';
+import { createLoopMarker, memosUrlPointsAtSelf, VIA_HEADER } from './proxy-loop';
+import { guardRequests } from './request-guard';
+import { createRouter, type RequestHandler } from './router';
 import { createSecurityHeaders } from './security-headers';
-import { createStaticHandler } from './static-files';
+import { createStaticHandler, scriptPathsOf } from './static-files';
+import { certificateNames } from './tls/inspect';
 import { currentNetworkFacts, type NetworkFacts } from './tls/names';
 import { resolveTls } from './tls/resolve-tls';
 
@@ -37,9 +52,15 @@ export interface AppServerOptions {
   tlsKey?: string | undefined;
   /** `auto`: user cert if given, else the generated local CA. `off`: plain HTTP only. */
   tls?: 'auto' | 'off';
+  /** Extra host names (and addresses) requests may be sent to (ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
+  /** Concurrent connections per listener (MAX_CONNECTIONS). */
+  maxConnections?: number;
   logger?: Logger;
   /** Proxy limits (tests shrink them). */
   proxyLimits?: Partial<ProxyLimits>;
+  /** Header, request, idle and handshake limits (tests shrink them). */
+  timeouts?: Partial<ServerTimeouts>;
   /** Host name and interfaces (tests pass fakes); default: the real ones. */
   network?: NetworkFacts;
 }
@@ -56,6 +77,8 @@ export interface RunningAppServer {
   caSpkiSha256Base64?: string;
   /** SHA-256 fingerprint of the local CA, colon-separated hex. */
   caFingerprint256?: string;
+  /** Headers that make this server refuse a request as a proxy loop (for the MEMOS_URL probe). */
+  loopProbeHeaders: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -63,6 +86,8 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
   const logger = options.logger ?? consoleLogger;
   const host = options.host ?? '0.0.0.0';
   const network = options.network ?? currentNetworkFacts();
+  const timeouts = resolveTimeouts(options.timeouts);
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const serveStatic = createStaticHandler(options.distDir);
   const tls = resolveTls({
     tls: options.tls ?? 'auto',
@@ -72,36 +97,59 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     network,
     logger,
   });
+  const hosts = createHostAllowlist({
+    network,
+    extra: options.allowedHosts ?? [],
+    certificateNames: tls.mode === 'off' ? [] : certificateNames(tls.certPem),
+  });
+  const loop = createLoopMarker();
   const proxy: MemosProxy | undefined = options.memosUrl
-    ? createMemosProxy(options.memosUrl, logger, options.proxyLimits)
+    ? createMemosProxy({
+        upstreamUrl: options.memosUrl,
+        logger,
+        loop,
+        ...(options.proxyLimits ? { limits: options.proxyLimits } : {}),
+      })
     : undefined;
-  const security = createSecurityHeaders({ memosProxy: proxy !== undefined });
+  const security = createSecurityHeaders({
+    memosProxy: proxy !== undefined,
+    scriptPaths: scriptPathsOf(options.distDir),
+    extraHosts: hosts.extraNames,
+  });
   const ca =
     tls.mode === 'local-ca'
       ? { caCertPem: tls.caCertPem, caFingerprint256: tls.caFingerprint256 }
       : undefined;
   const router = createRouter({ security, serveStatic, proxy, ca });
+  const guarded = (next: RequestHandler): RequestHandler =>
+    guardRequests(next, { hosts, loop, security, memosUrl: options.memosUrl });
+  const plainServer = (handler: RequestHandler): http.Server => {
+    const server = http.createServer(httpServerOptions(timeouts), handler);
+    configureHttpServer(server, timeouts);
+    return server;
+  };
 
   let boundPort = options.port ?? 4173;
   let main: Server;
   let closeConnections: () => void;
   if (tls.mode === 'off') {
-    const plain = http.createServer(router);
-    configureHttpServer(plain, 120_000);
+    const plain = plainServer(guarded(router));
     main = plain;
     closeConnections = () => plain.closeAllConnections();
   } else {
     const dual = createDualProtocolServer({
       cert: tls.certPem,
       key: tls.keyPem,
-      onHttps: router,
-      onHttp: loopbackOnly(router, security, () => boundPort),
+      onHttps: guarded(router),
+      onHttp: guarded(loopbackOnly(router, security, () => boundPort)),
+      timeouts,
     });
     main = dual.server;
     closeConnections = () => dual.closeAllConnections();
   }
-  const extra = options.httpPort === undefined ? undefined : http.createServer(router);
-  if (extra) configureHttpServer(extra, 120_000);
+  capConnections(main, maxConnections, logger);
+  const extra = options.httpPort === undefined ? undefined : plainServer(guarded(router));
+  if (extra) capConnections(extra, maxConnections, logger);
 
   const close = async (): Promise<void> => {
     proxy?.close();
@@ -116,6 +164,12 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     boundPort = await listen(main, boundPort, host, '--port / PORT');
     if (extra && options.httpPort !== undefined) {
       boundHttpPort = await listen(extra, options.httpPort, '127.0.0.1', '--http-port / HTTP_PORT');
+    }
+    const ownPorts = boundHttpPort === undefined ? [boundPort] : [boundPort, boundHttpPort];
+    if (options.memosUrl && memosUrlPointsAtSelf(options.memosUrl, ownPorts, hosts.isOwn)) {
+      throw new StartupError(
+        `MEMOS_URL ${options.memosUrl} points at this app itself: set it to your Memos server's own address (e.g. http://localhost:5230).`,
+      );
     }
   } catch (error) {
     await close();
@@ -135,6 +189,7 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
           caFingerprint256: tls.caFingerprint256,
         }
       : {}),
+    loopProbeHeaders: { [VIA_HEADER]: loop.token },
     close,
   };
 }

@@ -35,11 +35,12 @@ export function phoneLines(server: RunningAppServer, qr: QrRenderer): string[] {
     lines.push(
       'First trust the local CA on the phone (once):',
       `  1. Open ${first}/trust (accept the one-time warning) and download the certificate.`,
-      '  2. Android: Settings → Security → Encryption & credentials → Install a certificate → CA certificate.',
-      '  3. iOS: install the downloaded profile (Settings → General → VPN & Device Management), then enable it',
+      '  2. Check that the phone shows this SHA-256 fingerprint for it (trust this terminal, not the page):',
+      `     CA fingerprint (SHA-256): ${server.caFingerprint256 ?? 'unknown'}`,
+      '  3. Android: Settings → Security → Encryption & credentials → Install a certificate → CA certificate.',
+      '  4. iOS: install the downloaded profile (Settings → General → VPN & Device Management), then enable it',
       '     under Settings → General → About → Certificate Trust Settings. Then reopen the app URL and install it.',
     );
-    if (server.caFingerprint256) lines.push(`  CA fingerprint (SHA-256): ${server.caFingerprint256}`);
   }
   return lines;
 }

@@ -5,8 +5,10 @@
  * empty environment variables count as unset; paths are resolved against the working directory.
  */
 import { resolve } from 'node:path';
+import { DEFAULT_MAX_CONNECTIONS } from './connection-limits';
 import { defaultDataDir } from './data-dir';
 import { StartupError } from './errors';
+import { canonicalHost } from './host-allowlist';
 
 export class ConfigError extends StartupError {
   override name = 'ConfigError';
@@ -22,6 +24,9 @@ export interface ServerConfig {
   tlsCert?: string;
   tlsKey?: string;
   tls: 'auto' | 'off';
+  /** Extra names/addresses requests may be sent to (besides this machine's own). */
+  allowedHosts: string[];
+  maxConnections: number;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'run'; config: ServerConfig };
@@ -42,20 +47,25 @@ const VALUE_OPTIONS = {
   'dist-dir': 'DIST_DIR',
   'tls-cert': 'TLS_CERT',
   'tls-key': 'TLS_KEY',
+  'allowed-hosts': 'ALLOWED_HOSTS',
+  'max-connections': 'MAX_CONNECTIONS',
 } as const;
 
 type OptionName = keyof typeof VALUE_OPTIONS;
 
 export const USAGE = `Usage: tsx server/main.ts [options]   (every option can also be set with the environment variable shown)
-  --port <n>          PORT       HTTPS port, also plain HTTP for localhost (default 4173)
-  --host <addr>       HOST       bind address (default 0.0.0.0)
-  --http-port <n>     HTTP_PORT  extra plain-HTTP port on 127.0.0.1 only
-  --memos-url <url>   MEMOS_URL  Memos server to proxy under /api/ and /file/
-  --data-dir <dir>    DATA_DIR   where the local CA lives (default ~/.local/share/memos-offline)
-  --dist-dir <dir>    DIST_DIR   the built app (default ./dist)
-  --tls-cert <file>   TLS_CERT   your own PEM certificate (with --tls-key)
-  --tls-key <file>    TLS_KEY    its PEM private key
-  --no-tls            NO_TLS=1   plain HTTP only (phones cannot install the app then)`;
+  --port <n>               PORT             HTTPS port, also plain HTTP for localhost (default 4173)
+  --host <addr>            HOST             bind address (default 0.0.0.0)
+  --http-port <n>          HTTP_PORT        extra plain-HTTP port on 127.0.0.1 only
+  --memos-url <url>        MEMOS_URL        Memos server to proxy under /api/ and /file/
+  --data-dir <dir>         DATA_DIR         where the local CA lives (default ~/.local/share/memos-offline)
+  --dist-dir <dir>         DIST_DIR         the built app (default ./dist)
+  --tls-cert <file>        TLS_CERT         your own PEM certificate (with --tls-key)
+  --tls-key <file>         TLS_KEY          its PEM private key
+  --no-tls                 NO_TLS=1         plain HTTP only (phones cannot install the app then)
+  --allowed-hosts <names>  ALLOWED_HOSTS    more names the app is reached under, comma-separated (e.g. a
+                                            reverse proxy's); this machine's own names always work
+  --max-connections <n>    MAX_CONNECTIONS  concurrent connections per port (default ${DEFAULT_MAX_CONNECTIONS})`;
 
 function isOptionName(name: string): name is OptionName {
   return Object.hasOwn(VALUE_OPTIONS, name);
@@ -111,6 +121,33 @@ function parseMemosUrl(value: string, label: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+function parseAllowedHosts(value: string, label: string): string[] {
+  const entries = value.split(/[\s,]+/).filter(Boolean);
+  return [
+    ...new Set(
+      entries.map((entry) => {
+        const host = canonicalHost(entry);
+        if (!host || host.port !== undefined) {
+          throw new ConfigError(
+            `${label} entry "${entry}" is not a host name or IP address: list names without scheme or port, e.g. notes.example.home,192.168.1.10.`,
+          );
+        }
+        return host.name;
+      }),
+    ),
+  ];
+}
+
+function parseMaxConnections(value: string, label: string): number {
+  const count = /^\d{1,7}$/.test(value) ? Number(value) : 0;
+  if (count < 1) {
+    throw new ConfigError(
+      `${label} "${value}" is not a connection count: use a whole number from 1 to 9999999.`,
+    );
+  }
+  return count;
+}
+
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
 
 export function parseConfig(
@@ -133,6 +170,8 @@ export function parseConfig(
   const tlsCert = get('tls-cert');
   const tlsKey = get('tls-key');
   const noTls = parsed.noTls || TRUE_VALUES.has((env.NO_TLS ?? '').toLowerCase());
+  const allowedHosts = get('allowed-hosts');
+  const maxConnections = get('max-connections');
 
   const config: ServerConfig = {
     port: port ? parsePort(port.value, port.label) : 4173,
@@ -140,6 +179,10 @@ export function parseConfig(
     dataDir: resolve(get('data-dir')?.value ?? defaultDataDir(env, defaults.home)),
     distDir: resolve(get('dist-dir')?.value ?? defaults.distDir),
     tls: noTls ? 'off' : 'auto',
+    allowedHosts: allowedHosts ? parseAllowedHosts(allowedHosts.value, allowedHosts.label) : [],
+    maxConnections: maxConnections
+      ? parseMaxConnections(maxConnections.value, maxConnections.label)
+      : DEFAULT_MAX_CONNECTIONS,
   };
   if (httpPort) config.httpPort = parsePort(httpPort.value, httpPort.label);
   if (memosUrl) config.memosUrl = parseMemosUrl(memosUrl.value, memosUrl.label);

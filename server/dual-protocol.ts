@@ -3,13 +3,21 @@
  * - The first byte of each connection decides: 0x16 (a TLS handshake record) goes to the
  *   HTTPS server, anything else to the plain HTTP server. The byte is put back (`unshift`)
  *   before the hand-over, so neither server can tell the difference from a direct accept.
- * - A connection that sends nothing within `sniffTimeoutMs` is closed.
+ * - A connection that sends nothing within `firstByteMs` is closed; a TLS handshake must end
+ *   within `headersMs`; both inner servers enforce the header, request and idle limits of
+ *   connection-limits.ts exactly like a listening server does.
  * - Every accepted socket is tracked so that `closeAllConnections()` can end open streams
  *   (SSE, keep-alive) on shutdown; neither inner server ever listens itself.
  */
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import {
+  configureHttpServer,
+  httpServerOptions,
+  type ServerTimeouts,
+  startDeadlineChecks,
+} from './connection-limits';
 import type { RequestHandler } from './router';
 
 const TLS_HANDSHAKE = 0x16;
@@ -19,38 +27,32 @@ export interface DualProtocolOptions {
   key: string;
   onHttps: RequestHandler;
   onHttp: RequestHandler;
-  sniffTimeoutMs?: number;
-  /** Socket inactivity limit for requests (0 = none); SSE responses lift it per socket. */
-  idleTimeoutMs?: number;
+  timeouts: ServerTimeouts;
 }
 
 export interface DualProtocolServer {
   server: net.Server;
+  /** Ends every open connection and stops the inner servers' deadline checks. */
   closeAllConnections(): void;
 }
 
-/** Both inner servers refuse CONNECT: this is never a forward proxy. */
-function refuseConnect(server: http.Server): void {
-  server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  });
-}
-
-export function configureHttpServer(server: http.Server, idleTimeoutMs: number): void {
-  server.timeout = idleTimeoutMs;
-  server.keepAliveTimeout = 5_000;
-  refuseConnect(server);
-}
-
 export function createDualProtocolServer(options: DualProtocolOptions): DualProtocolServer {
-  const idle = options.idleTimeoutMs ?? 120_000;
+  const { timeouts } = options;
   const secure = https.createServer(
-    { cert: options.cert, key: options.key, minVersion: 'TLSv1.2' },
+    {
+      cert: options.cert,
+      key: options.key,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: timeouts.headersMs,
+      ...httpServerOptions(timeouts),
+    },
     options.onHttps,
   );
-  const plain = http.createServer(options.onHttp);
-  configureHttpServer(secure, idle);
-  configureHttpServer(plain, idle);
+  const plain = http.createServer(httpServerOptions(timeouts), options.onHttp);
+  for (const inner of [secure, plain]) {
+    configureHttpServer(inner, timeouts);
+    startDeadlineChecks(inner);
+  }
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer({ noDelay: true }, (socket) => {
@@ -59,7 +61,7 @@ export function createDualProtocolServer(options: DualProtocolOptions): DualProt
     // Errors destroy the socket by themselves; this listener only keeps an early reset (before
     // the inner server has attached its own handlers) from becoming an uncaught exception.
     socket.on('error', () => undefined);
-    socket.setTimeout(options.sniffTimeoutMs ?? 10_000, () => socket.destroy());
+    socket.setTimeout(timeouts.firstByteMs, () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
       socket.setTimeout(0);
       socket.pause();
@@ -73,6 +75,8 @@ export function createDualProtocolServer(options: DualProtocolOptions): DualProt
     server,
     closeAllConnections() {
       for (const socket of sockets) socket.destroy();
+      secure.close();
+      plain.close();
     },
   };
 }

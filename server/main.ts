@@ -3,7 +3,8 @@
  * behaviour only: read the configuration, start the server, print where to find it, probe
  * Memos, and stop cleanly on SIGINT/SIGTERM. Invariant: any failure prints exactly ONE line
  * (`error: …`) to stderr and exits with status 1; no stack traces reach the operator.
- * An unreachable MEMOS_URL is only a warning: the server keeps running.
+ * An unreachable MEMOS_URL is only a warning: the server keeps running; a MEMOS_URL that
+ * leads back to this app (found by the probe's loop marker) is fatal.
  */
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -61,8 +62,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 
   if (config.memosUrl) {
-    const probe = await probeMemos(config.memosUrl);
-    if (!probe.ok) {
+    const probe = await probeMemos(config.memosUrl, server.loopProbeHeaders);
+    if (!probe.ok && 'self' in probe) {
+      await server.close();
+      fail(
+        `MEMOS_URL ${config.memosUrl} leads back to this app itself: set it to your Memos server's own address.`,
+      );
+    }
+    if (!probe.ok && 'reason' in probe) {
       consoleLogger.warn(
         `Memos server ${config.memosUrl} is not reachable (${probe.reason}); the app will show "server unreachable" until it is up. Check MEMOS_URL.`,
       );

@@ -1,9 +1,11 @@
 /**
  * A quick start-up check that the configured Memos server answers `GET <MEMOS_URL>/healthz`.
- * Invariant: it never throws and never blocks start-up longer than `timeoutMs`; the result
- * only decides whether a warning is printed (the proxy reports outages per request anyway).
+ * Invariants: it never throws and never blocks start-up longer than `timeoutMs`; the request
+ * carries this server's loop marker (proxy-loop.ts), so when MEMOS_URL leads back to this
+ * very app (under any name) the answer is `self`, which the CLI treats as fatal; otherwise
+ * the result only decides whether a warning is printed (the proxy reports outages per request).
  */
-export type ProbeResult = { ok: true } | { ok: false; reason: string };
+export type ProbeResult = { ok: true } | { ok: false; reason: string } | { ok: false; self: true };
 
 function reasonOf(error: unknown): string {
   if (error instanceof Error) {
@@ -17,9 +19,23 @@ function reasonOf(error: unknown): string {
   return String(error);
 }
 
-export async function probeMemos(memosUrl: string, timeoutMs = 3_000): Promise<ProbeResult> {
+async function isLoopRefusal(response: Response): Promise<boolean> {
+  if (response.status !== 508) return false;
+  const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
+  return body?.error === 'proxy-loop';
+}
+
+export async function probeMemos(
+  memosUrl: string,
+  loopHeaders: Readonly<Record<string, string>> = {},
+  timeoutMs = 3_000,
+): Promise<ProbeResult> {
   try {
-    const response = await fetch(`${memosUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${memosUrl}/healthz`, {
+      headers: loopHeaders,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (await isLoopRefusal(response)) return { ok: false, self: true };
     await response.body?.cancel();
     return response.ok ? { ok: true } : { ok: false, reason: `HTTP ${response.status} from /healthz` };
   } catch (error) {

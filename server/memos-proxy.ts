@@ -6,6 +6,16 @@
  *   if any, is prepended.
  * - Bodies are streamed both ways. A request body over `maxBodyBytes` (declared or counted)
  *   gets 413 JSON and the upstream request is aborted.
+ * - Framing is the proxy's own decision, for every method: a body the client framed with
+ *   Content-Length goes upstream with that Content-Length, one sent chunked goes upstream
+ *   chunked (explicitly: Node does not chunk GET, HEAD, DELETE or OPTIONS by itself and
+ *   would otherwise write the bytes bare, where Memos reads them as a second request on the
+ *   shared keep-alive connection); a request without either has no body. Any other
+ *   Transfer-Encoding is refused with 400 before anything is sent upstream.
+ * - Every upstream request carries the loop marker (proxy-loop.ts), and a refusal that comes
+ *   back marked with it is reported once as a loop, not as an outage; responses under `/file/`
+ *   get an inert Content-Type (security-headers.ts) and our security headers win over the
+ *   upstream's (proxy-headers.ts).
  * - Timeouts: `connectTimeoutMs` to open the upstream connection; for everything except
  *   `/api/v1/sse`, `responseTimeoutMs` of upstream inactivity. The SSE stream has no read
  *   timeout, its headers are flushed at once, it is never compressed (`X-Accel-Buffering: no`)
@@ -20,7 +30,9 @@ import { errorCode } from './errors';
 import { sendJson } from './http-util';
 import type { Logger } from './logger';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
+import { type ProxyLoopMarker, VIA_HEADER } from './proxy-loop';
 import type { RequestTarget } from './request-target';
+import { isUploadPath, makeUploadInert } from './security-headers';
 
 export const SSE_PATH = '/api/v1/sse';
 
@@ -60,11 +72,35 @@ function mebibytes(bytes: number): string {
   return `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
 }
 
-export function createMemosProxy(
-  upstreamUrl: string,
-  logger: Logger,
-  limits: Partial<ProxyLimits> = {},
-): MemosProxy {
+export interface MemosProxyOptions {
+  upstreamUrl: string;
+  logger: Logger;
+  loop: ProxyLoopMarker;
+  limits?: Partial<ProxyLimits>;
+}
+
+/** How the client framed its body: the upstream request is framed the same way. */
+type Framing =
+  | { kind: 'none' }
+  | { kind: 'length'; bytes: number }
+  | { kind: 'chunked' }
+  | { kind: 'invalid' };
+
+function framingOf(req: IncomingMessage): Framing {
+  const transferEncoding = req.headers['transfer-encoding'];
+  if (transferEncoding !== undefined) {
+    // Node's parser has already refused Transfer-Encoding together with Content-Length.
+    return transferEncoding.trim().toLowerCase() === 'chunked' ? { kind: 'chunked' } : { kind: 'invalid' };
+  }
+  const length = req.headers['content-length'];
+  if (length === undefined) return { kind: 'none' };
+  const bytes = /^\d{1,15}$/.test(length) ? Number(length) : Number.NaN;
+  return Number.isSafeInteger(bytes) ? { kind: 'length', bytes } : { kind: 'invalid' };
+}
+
+export function createMemosProxy(options: MemosProxyOptions): MemosProxy {
+  const { upstreamUrl, logger, loop } = options;
+  const limits = options.limits ?? {};
   const { maxBodyBytes, connectTimeoutMs, responseTimeoutMs } = { ...DEFAULT_PROXY_LIMITS, ...limits };
   const upstream = new URL(upstreamUrl);
   const secure = upstream.protocol === 'https:';
@@ -73,6 +109,7 @@ export function createMemosProxy(
   const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
   const inFlight = new Set<ClientRequest>();
   let down = false;
+  let loopReported = false;
 
   const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
     if (!res.headersSent) {
@@ -102,17 +139,30 @@ export function createMemosProxy(
 
   function forward(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void {
     const isSse = target.pathname === SSE_PATH;
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+    const framing = framingOf(req);
+    if (framing.kind === 'invalid') {
+      sendJson(
+        res,
+        400,
+        { code: 3, message: 'unsupported request body framing (Transfer-Encoding or Content-Length)' },
+        { Connection: 'close' },
+      );
+      req.resume();
+      return;
+    }
+    if (framing.kind === 'length' && framing.bytes > maxBodyBytes) {
       tooLarge(req, res);
       return;
     }
+    const headers = upstreamRequestHeaders(req, upstream.host, isSse, loop.via(req));
+    if (framing.kind === 'length') headers['content-length'] = String(framing.bytes);
+    if (framing.kind === 'chunked') headers['transfer-encoding'] = 'chunked';
     const upstreamReq = (secure ? https : http).request({
       hostname,
       port: upstream.port || (secure ? 443 : 80),
       method: req.method ?? 'GET',
       path: `${basePath}${target.pathname}${target.search}`,
-      headers: upstreamRequestHeaders(req, upstream.host, isSse),
+      headers,
       agent,
     });
     inFlight.add(upstreamReq);
@@ -152,7 +202,14 @@ export function createMemosProxy(
       answer = upstreamRes;
       clearTimeout(connectTimer);
       down = false;
-      const headers = clientResponseHeaders(upstreamRes.headers);
+      if (!loopReported && upstreamRes.statusCode === 508 && loop.isOurs(upstreamRes.headers[VIA_HEADER])) {
+        loopReported = true;
+        logger.error(
+          `MEMOS_URL ${upstream.origin} leads back to this app itself: set it to the Memos server's own address.`,
+        );
+      }
+      const headers = clientResponseHeaders(upstreamRes.headers, res);
+      if (isUploadPath(target.pathname)) makeUploadInert(headers);
       if (isSse) {
         headers['x-accel-buffering'] = 'no';
         headers['cache-control'] = 'no-cache';
@@ -180,7 +237,12 @@ export function createMemosProxy(
       upstreamReq.destroy(new BodyTooLarge());
       tooLarge(req, res);
     });
-    req.pipe(limiter).pipe(upstreamReq);
+    if (framing.kind === 'none') {
+      req.resume();
+      upstreamReq.end();
+    } else {
+      req.pipe(limiter).pipe(upstreamReq);
+    }
   }
 
   return {

@@ -1,13 +1,21 @@
 /**
  * Header rewriting for the Memos proxy. Invariants:
  * - Hop-by-hop headers (RFC 9110 §7.6.1, plus every name listed in `Connection`) never
- *   cross the proxy in either direction.
- * - Upstream requests carry the UPSTREAM's Host, never the client's; the client's values
- *   of X-Forwarded-For/-Proto/-Host are replaced by what this server observed.
- * - `Authorization`, cookies and all end-to-end headers pass through unchanged.
+ *   cross the proxy in either direction. The upstream request's framing is decided by the
+ *   proxy (memos-proxy.ts), never copied from the client.
+ * - Upstream requests carry the UPSTREAM's Host, never the client's. Every header a client
+ *   could use to claim another address or origin (`X-Forwarded-*`, `X-Real-IP`, `Forwarded`,
+ *   `True-Client-IP`, …) is dropped; X-Forwarded-For/-Proto/-Host and X-Real-IP are set
+ *   from what this server observed.
+ * - Responses: the upstream's CSP, framing and service-worker scope headers (and the loop
+ *   marker) are dropped, and
+ *   any header this server already set on the response (its security headers) wins over the
+ *   upstream's value of the same name.
+ * - `Authorization`, cookies and all other end-to-end headers pass through unchanged.
  */
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { VIA_HEADER } from './proxy-loop';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -33,11 +41,11 @@ function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
   );
 }
 
-function endToEnd(headers: IncomingHttpHeaders, drop: ReadonlySet<string>): OutgoingHttpHeaders {
+function endToEnd(headers: IncomingHttpHeaders, drop: (name: string) => boolean): OutgoingHttpHeaders {
   const listed = connectionTokens(headers);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop(name)) continue;
     out[name] = value;
   }
   return out;
@@ -46,35 +54,65 @@ function endToEnd(headers: IncomingHttpHeaders, drop: ReadonlySet<string>): Outg
 const DROP_FROM_CLIENT = new Set([
   'host',
   'expect',
-  'x-forwarded-for',
-  'x-forwarded-proto',
-  'x-forwarded-host',
+  'content-length',
   'forwarded',
+  'x-real-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-original-forwarded-for',
+  VIA_HEADER,
 ]);
+
+function droppedFromClient(name: string): boolean {
+  return DROP_FROM_CLIENT.has(name) || name.startsWith('x-forwarded-');
+}
 
 export function isTlsRequest(req: IncomingMessage): boolean {
   return (req.socket as Partial<TLSSocket>).encrypted === true;
 }
 
-/** Headers for the upstream request. `upstreamHost` is `host[:port]` of the Memos server. */
+/**
+ * Headers for the upstream request, without framing (the caller sets Content-Length or
+ * Transfer-Encoding). `upstreamHost` is `host[:port]` of the Memos server; `via` is the
+ * loop marker chain (proxy-loop.ts).
+ */
 export function upstreamRequestHeaders(
   req: IncomingMessage,
   upstreamHost: string,
   isSse: boolean,
+  via: string,
 ): OutgoingHttpHeaders {
-  const headers = endToEnd(req.headers, DROP_FROM_CLIENT);
+  const headers = endToEnd(req.headers, droppedFromClient);
+  const clientAddress = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   headers.host = upstreamHost;
-  headers['x-forwarded-for'] = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  headers['x-forwarded-for'] = clientAddress;
+  headers['x-real-ip'] = clientAddress;
   headers['x-forwarded-proto'] = isTlsRequest(req) ? 'https' : 'http';
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+  headers[VIA_HEADER] = via;
   // An event stream must arrive byte by byte; ask the upstream not to compress it.
   if (isSse) headers['accept-encoding'] = 'identity';
   return headers;
 }
 
-const DROP_FROM_UPSTREAM = new Set(['content-security-policy', 'x-frame-options']);
+const DROP_FROM_UPSTREAM = new Set([
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'x-frame-options',
+  'service-worker-allowed',
+  VIA_HEADER,
+]);
 
-/** Headers for the client response (our security headers are added by the caller). */
-export function clientResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  return endToEnd(headers, DROP_FROM_UPSTREAM);
+/**
+ * Headers for the client response. Names already set on `res` (our security headers) are
+ * left out, so ours win when `writeHead` merges the two.
+ */
+export function clientResponseHeaders(
+  headers: IncomingHttpHeaders,
+  res: ServerResponse,
+): OutgoingHttpHeaders {
+  return endToEnd(headers, (name) => DROP_FROM_UPSTREAM.has(name) || res.hasHeader(name));
 }

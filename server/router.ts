@@ -1,9 +1,11 @@
 /**
  * Dispatches one HTTP request (already accepted: HTTPS, loopback HTTP, or the extra
- * loopback listener). Invariants: security headers are set before anything else; the raw
- * target is normalised once (`req.url` is rewritten to the normalised origin-form path) and
- * no later stage sees the client's absolute-form URI; only `/api/` and `/file/` ever reach
- * the Memos proxy; everything except the proxy answers only GET and HEAD.
+ * loopback listener, and already past request-guard.ts, so its Host is one of ours; new
+ * routes added here are covered by that guard). Invariants: security headers are set
+ * before anything else; the raw target is normalised once (`req.url` is rewritten to the
+ * normalised origin-form path) and no later stage sees the client's absolute-form URI; only
+ * `/api/` and `/file/` ever reach the Memos proxy; everything except the proxy answers only
+ * GET and HEAD.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, sendText } from './http-util';
@@ -31,7 +33,7 @@ export function createRouter(deps: RouterDeps): RequestHandler {
 
   return (req, res) => {
     const target = parseRequestTarget(req.url);
-    deps.security.apply(res, target?.pathname.startsWith('/file/'));
+    deps.security.apply(res, { ...(target ? { pathname: target.pathname } : {}), host: req.headers.host });
     if (!target) {
       sendJson(res, 400, { code: 3, message: 'invalid request path' });
       return;

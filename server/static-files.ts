@@ -9,9 +9,10 @@
  * - Content types fixed where mrmime is silent or wrong for us: `.onnx` octet-stream,
  *   `.wasm` application/wasm, `.webmanifest` application/manifest+json, `.mjs` text/javascript.
  * The file list is read once at start (sirv production mode): files are never read from
- * outside `distDir`, whatever the request path.
+ * outside `distDir`, whatever the request path. `scriptPathsOf` names where the build's
+ * scripts live (for the CSP): `/assets/` and each top-level `.js`/`.mjs` file.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import sirv from 'sirv';
@@ -32,6 +33,15 @@ export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function cacheControlFor(pathname: string): string {
   return pathname.startsWith('/assets/') && extname(pathname) !== '' ? IMMUTABLE : 'no-cache';
+}
+
+/** `/assets/` plus every top-level script of the build (sw.js, workbox-*.js, …), sorted. */
+export function scriptPathsOf(distDir: string): string[] {
+  const topLevel = readdirSync(resolve(distDir), { withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.m?js$/.test(entry.name) && /^[\w.-]+$/.test(entry.name))
+    .map((entry) => `/${entry.name}`)
+    .sort();
+  return ['/assets/', ...topLevel];
 }
 
 export function createStaticHandler(distDir: string): StaticHandler {

@@ -53,3 +53,17 @@ export function spkiSha256Base64(cert: X509Certificate): string {
 export function splitPemCertificates(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
+
+/** The DNS names and IP addresses in a PEM certificate's SAN (the leaf of a bundle). */
+export function certificateNames(pem: string): string[] {
+  const leaf = splitPemCertificates(pem)[0];
+  if (leaf === undefined) return [];
+  const san = parseCertificate(leaf).subjectAltName ?? '';
+  return san
+    .split(',')
+    .map((entry) => entry.trim())
+    .flatMap((entry) => {
+      const match = /^(DNS|IP Address):(.+)$/.exec(entry);
+      return match?.[2] ? [match[2].trim().toLowerCase()] : [];
+    });
+}

@@ -1,15 +1,19 @@
 /**
  * Creates certificates with node-forge (keys come from Node's native RSA generator, which is
  * much faster than forge's JavaScript one). Owns only the X.509 contents:
- * - the local CA: RSA 2048, 10 years, `CN=Memos Offline local CA (<hostname>)`,
- *   basicConstraints CA:true pathlen 0 (critical), keyUsage keyCertSign + cRLSign (critical);
- * - the server certificate: RSA 2048, at most 397 days in total (Apple rejects > 398 days),
- *   keyUsage digitalSignature + keyEncipherment, extKeyUsage serverAuth (required by iOS),
- *   SAN = the given DNS names and IP addresses, signed by the CA with SHA-256.
+ * - the local CA: RSA 2048, 2 years, `CN=Memos Offline local CA (<hostname>) <date>` (the
+ *   date tells a replaced CA from its successor in a phone's list), basicConstraints CA:true
+ *   pathlen 0 (critical), keyUsage keyCertSign + cRLSign (critical), and name constraints
+ *   limiting it to local names and private addresses (critical; name-constraints.ts);
+ * - the server certificate: RSA 2048, at most 397 days in total (Apple rejects > 398 days)
+ *   and never past its CA's end, keyUsage digitalSignature + keyEncipherment, extKeyUsage
+ *   serverAuth (required by iOS), SAN = the given DNS names and IP addresses, signed by the
+ *   CA with SHA-256. Keeping the SAN inside the CA's constraints is the caller's job.
  * It never touches the file system.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
+import { localCaConstraints, type NameConstraints, nameConstraintsExtension } from './name-constraints';
 import type { SubjectNames } from './names';
 
 export interface PemPair {
@@ -19,7 +23,7 @@ export interface PemPair {
 
 const DAY_MS = 86_400_000;
 const BACKDATE_MS = 3_600_000;
-export const CA_VALIDITY_DAYS = 3650;
+export const CA_VALIDITY_DAYS = 730;
 export const SERVER_VALIDITY_DAYS = 397;
 
 interface ForgeKeys {
@@ -51,18 +55,24 @@ function validity(cert: forge.pki.Certificate, now: Date, days: number): void {
   cert.validity.notAfter = new Date(notBefore.getTime() + days * DAY_MS);
 }
 
-export function caCommonName(hostname: string): string {
-  return `Memos Offline local CA (${hostname})`;
+export function caCommonName(hostname: string, now: Date): string {
+  return `Memos Offline local CA (${hostname}) ${now.toISOString().slice(0, 10)}`;
 }
 
-export function createLocalCa(hostname: string, now: Date): PemPair {
+export interface CaOptions {
+  /** Default: `localCaConstraints(hostname)`; `null` issues an unconstrained CA (tests, old CAs). */
+  constraints?: NameConstraints | null;
+}
+
+export function createLocalCa(hostname: string, now: Date, options: CaOptions = {}): PemPair {
+  const constraints = options.constraints === undefined ? localCaConstraints(hostname) : options.constraints;
   const keys = newRsaKeys();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();
   validity(cert, now, CA_VALIDITY_DAYS);
   const subject = [
-    { name: 'commonName', value: caCommonName(hostname) },
+    { name: 'commonName', value: caCommonName(hostname, now) },
     { name: 'organizationName', value: 'Memos Offline' },
   ];
   cert.setSubject(subject);
@@ -71,6 +81,7 @@ export function createLocalCa(hostname: string, now: Date): PemPair {
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
+    ...(constraints ? [nameConstraintsExtension(constraints)] : []),
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem };
@@ -89,6 +100,7 @@ export function issueServerCertificate(
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();
   validity(cert, now, SERVER_VALIDITY_DAYS);
+  if (cert.validity.notAfter > caCert.validity.notAfter) cert.validity.notAfter = caCert.validity.notAfter;
   cert.setSubject([
     { name: 'commonName', value: `Memos Offline (${hostname})` },
     { name: 'organizationName', value: 'Memos Offline' },

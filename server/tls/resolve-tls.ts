@@ -3,7 +3,9 @@
  * Invariants: with the local CA, the served chain is `server.crt` followed by `ca.crt`
  * (Chromium's `--ignore-certificate-errors-spki-list` only matches certificates the server
  * actually sends, so the CA must be in the chain for its SPKI pin to work); the data
- * directory is created and checked for writability only when the local CA is used.
+ * directory is created and checked for writability only when the local CA is used; what
+ * changed on this start (a new or replaced CA, a reissued certificate, names the CA may not
+ * vouch for, tightened key permissions) is logged once, each as one line.
  */
 import { join } from 'node:path';
 import { ensureWritableDir } from '../data-dir';
@@ -45,9 +47,24 @@ export function resolveTls(options: TlsOptions): TlsSetup {
     hostname: options.network.hostname,
     names: requiredSubjectNames(options.network),
   });
-  if (local.caStatus === 'created') options.logger.info(`Created a local CA in ${dir}`);
+  const { logger } = options;
+  for (const file of local.tightenedKeys)
+    logger.warn(`${join(dir, file)} was readable by others: set it to 0600.`);
+  if (local.caStatus === 'created') {
+    logger.info(`Created a local CA in ${dir} (SHA-256 fingerprint ${local.caFingerprint256})`);
+  }
+  if (local.caStatus === 'replaced') {
+    logger.warn(
+      `Replaced the local CA in ${dir}: the old one ${local.caReplacedReason ?? 'was outdated'}. Phones and browsers that trusted it must trust the new one once (open /trust on the phone) and may remove the old "Memos Offline local CA" entry. New SHA-256 fingerprint: ${local.caFingerprint256}`,
+    );
+  }
   if (local.serverStatus === 'reissued') {
-    options.logger.info(`Reissued the server certificate (${local.reissueReason ?? 'outdated'})`);
+    logger.info(`Reissued the server certificate (${local.reissueReason ?? 'outdated'})`);
+  }
+  if (local.omittedNames.length > 0) {
+    logger.warn(
+      `The local CA may only vouch for local names and private addresses, so the certificate leaves out ${local.omittedNames.join(', ')}: use a .local name or a private address, your own certificate (TLS_CERT/TLS_KEY), or delete ca.crt and ca.key in ${dir} to create a CA for a renamed host (phones must then trust it again).`,
+    );
   }
   return {
     mode: 'local-ca',

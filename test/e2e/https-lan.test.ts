@@ -71,7 +71,9 @@ describe('HTTPS on a LAN host name', () => {
       const url = `https://${HOST}:${server.port}/`;
       const response = await page.goto(url);
       expect(response?.status()).toBe(200);
-      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+      expect(response?.headers()['content-security-policy']).toContain(
+        `script-src ${HOST}:${server.port}/assets/`,
+      );
       expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
       expect(await page.evaluate(() => location.origin)).toBe(`https://${HOST}:${server.port}`);
 

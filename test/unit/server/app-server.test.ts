@@ -15,10 +15,15 @@ import { createLocalCa, issueServerCertificate } from '../../../server/tls/issue
 import { lanIpv4Addresses } from '../../../server/tls/names';
 import { INDEX_HTML, makeFixtureDist, makeTempDir, request, unusedPort } from './helpers';
 
-const STRICT_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; " +
-  "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; " +
-  "base-uri 'self'; form-action 'self'; frame-ancestors 'none'; manifest-src 'self'";
+/** The strict CSP for a request sent to `origin` (host:port): scripts only from the build's paths. */
+function strictCsp(origin: string): string {
+  const scripts = ['/assets/', '/sw.js', '/worker.mjs'].map((path) => `${origin}${path}`).join(' ');
+  return (
+    `default-src 'self'; script-src ${scripts} 'wasm-unsafe-eval'; worker-src ${scripts} blob:; connect-src 'self'; ` +
+    "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; " +
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'; manifest-src 'self'"
+  );
+}
 
 const tmp = makeTempDir('memos-offline-app-');
 const dist = makeFixtureDist(tmp.path);
@@ -93,7 +98,7 @@ describe('headers on real responses', () => {
       '/api/v1/x',
     ]) {
       const reply = await https(path);
-      expect(reply.headers['content-security-policy'], path).toBe(STRICT_CSP);
+      expect(reply.headers['content-security-policy'], path).toBe(strictCsp(`127.0.0.1:${server.port}`));
       expect(reply.headers['x-content-type-options'], path).toBe('nosniff');
       expect(reply.headers['referrer-policy'], path).toBe('no-referrer');
       expect(reply.headers['cross-origin-opener-policy'], path).toBe('same-origin');
@@ -187,6 +192,7 @@ describe('routing', () => {
       expect(page.body).toMatch(/iPhone/);
       expect(page.body).toContain('href="/ca.crt"');
       expect(page.body).toContain(server.caFingerprint256 ?? 'missing');
+      expect(page.body).toMatch(/printed in the terminal/);
       expect(page.body).not.toMatch(/<script|\son[a-z]+=/i);
     }
   });
@@ -196,7 +202,7 @@ describe('other TLS modes', () => {
   it('serves a user-supplied certificate, without /ca.crt', async () => {
     const dir = makeTempDir('memos-offline-user-cert-');
     try {
-      const userCa = createLocalCa('user', new Date());
+      const userCa = createLocalCa('user', new Date(), { constraints: null });
       const pair = issueServerCertificate(userCa, { dns: ['memos.example'], ips: [] }, 'user', new Date());
       writeFileSync(join(dir.path, 'c.pem'), pair.certPem);
       writeFileSync(join(dir.path, 'k.pem'), pair.keyPem);
@@ -230,7 +236,7 @@ describe('other TLS modes', () => {
   it('rejects a mismatched TLS_CERT/TLS_KEY with a StartupError and leaves nothing bound', async () => {
     const dir = makeTempDir('memos-offline-bad-cert-');
     try {
-      const userCa = createLocalCa('user', new Date());
+      const userCa = createLocalCa('user', new Date(), { constraints: null });
       const a = issueServerCertificate(userCa, { dns: ['a.example'], ips: [] }, 'user', new Date());
       const b = issueServerCertificate(userCa, { dns: ['b.example'], ips: [] }, 'user', new Date());
       writeFileSync(join(dir.path, 'c.pem'), a.certPem);

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalCa, issueServerCertificate } from '../../../server/tls/issue';
@@ -71,7 +72,7 @@ describe('CLI bad input', () => {
   });
 
   it('mismatched TLS_CERT / TLS_KEY', async () => {
-    const ca = createLocalCa('cli', new Date());
+    const ca = createLocalCa('cli', new Date(), { constraints: null });
     const a = issueServerCertificate(ca, { dns: ['a.example'], ips: [] }, 'cli', new Date());
     const b = issueServerCertificate(ca, { dns: ['b.example'], ips: [] }, 'cli', new Date());
     writeFileSync(join(tmp.path, 'a.crt'), a.certPem);
@@ -104,6 +105,31 @@ describe('CLI bad input', () => {
     expectOneClearLine(outcome, /Data directory .* is not usable \(ENOTDIR\): .*--data-dir \/ DATA_DIR/);
   });
 
+  it('MEMOS_URL pointing at the app itself (start check)', async () => {
+    const port = await unusedPort();
+    const outcome = await runCli({ PORT: String(port), MEMOS_URL: `http://localhost:${port}` });
+    expectOneClearLine(outcome, new RegExp(`MEMOS_URL http://localhost:${port} points at this app itself`));
+  });
+
+  it('MEMOS_URL leading back to the app through a relay (found by the probe)', async () => {
+    const port = await unusedPort();
+    const relay = net.createServer((client) => {
+      const onward = net.connect(port, '127.0.0.1');
+      client.pipe(onward).pipe(client);
+      client.on('error', () => onward.destroy());
+      onward.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const address = relay.address();
+    const relayUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    try {
+      const outcome = await runCli({ PORT: String(port), MEMOS_URL: relayUrl });
+      expectOneClearLine(outcome, /leads back to this app itself/);
+    } finally {
+      relay.close();
+    }
+  });
+
   it('an invalid flag value', async () => {
     const outcome = await runCli({}, ['--port', 'eighty']);
     expectOneClearLine(outcome, /--port "eighty" is not a port number/);
@@ -132,5 +158,7 @@ describe('CLI running', () => {
     expect(stdout).toMatch(/Local: +http:\/\/localhost:\d+ +\(also https:\/\/localhost:\d+\)/);
     expect(stdout).toContain(`Memos:    proxying /api/ and /file/ to http://127.0.0.1:${memosPort}`);
     expect(stdout).toContain('Press Ctrl+C to stop.');
+    // The fingerprint a phone user compares against (the trust page points here).
+    expect(stdout).toMatch(/CA fingerprint \(SHA-256\): ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
   });
 });

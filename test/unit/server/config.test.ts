@@ -29,6 +29,8 @@ describe('parseConfig', () => {
       dataDir: '/home/me/.local/share/memos-offline',
       distDir: '/repo/dist',
       tls: 'auto',
+      allowedHosts: [],
+      maxConnections: 512,
     });
     expect(run([], { XDG_DATA_HOME: '/xdg' }).dataDir).toBe('/xdg/memos-offline');
   });
@@ -43,6 +45,8 @@ describe('parseConfig', () => {
       DIST_DIR: '/srv/dist',
       TLS_CERT: '/c.pem',
       TLS_KEY: '/k.pem',
+      ALLOWED_HOSTS: 'notes.example.home, 10.0.0.7',
+      MAX_CONNECTIONS: '2000',
     });
     expect(config).toEqual({
       port: 8443,
@@ -54,7 +58,18 @@ describe('parseConfig', () => {
       tlsCert: '/c.pem',
       tlsKey: '/k.pem',
       tls: 'auto',
+      allowedHosts: ['notes.example.home', '10.0.0.7'],
+      maxConnections: 2000,
     });
+  });
+
+  it('normalises ALLOWED_HOSTS: lower case, no trailing dot, canonical addresses, no duplicates', () => {
+    expect(
+      run(['--allowed-hosts', 'Notes.Example.Home.,[FD00::0001] notes.example.home,::1,0x7f.1'], {
+        ALLOWED_HOSTS: 'ignored.example',
+      }).allowedHosts,
+    ).toEqual(['notes.example.home', 'fd00::1', '::1', '127.0.0.1']);
+    expect(run(['--max-connections=1']).maxConnections).toBe(1);
   });
 
   it('lets flags (both --flag value and --flag=value) win over the environment', () => {
@@ -96,6 +111,19 @@ describe('parseConfig', () => {
       [['--tls-key', '/k.pem'], {}, /must be given together/],
       [['--no-tls'], { TLS_CERT: '/c', TLS_KEY: '/k' }, /cannot be combined/],
       [['--port', '5000', '--http-port', '5000'], {}, /HTTP_PORT must differ from PORT/],
+      [
+        [],
+        { ALLOWED_HOSTS: 'https://notes.example' },
+        /^ALLOWED_HOSTS entry "https:\/\/notes.example" is not a host name/,
+      ],
+      [
+        ['--allowed-hosts', 'notes.example:443'],
+        {},
+        /^--allowed-hosts entry "notes.example:443" .*without scheme or port/,
+      ],
+      [[], { ALLOWED_HOSTS: 'bad_name!,ok.example' }, /entry "bad_name!" is not a host name/],
+      [[], { MAX_CONNECTIONS: '0' }, /^MAX_CONNECTIONS "0" is not a connection count/],
+      [['--max-connections', 'lots'], {}, /^--max-connections "lots" is not a connection count/],
     ];
     for (const [argv, env, pattern] of cases) {
       const error = errorOf(argv, env);

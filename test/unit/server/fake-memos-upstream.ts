@@ -1,12 +1,46 @@
 /**
  * A fake Memos upstream for the proxy tests: a real node http server under the path prefix
  * `/memos` that records every request, echoes what it received (URL, byte count, sha256),
- * serves an SSE stream whose second event is released by the test, and has a route that
- * never answers (the test can wait for it to arrive and to be closed). `/memos/file/…` answers HTML with its own (permissive) CSP.
+ * serves an SSE stream whose second event is released by the test, has a route that
+ * never answers (the test can wait for it to arrive and to be closed) and one that answers
+ * its echo only after `SLOW_ROUTE_DELAY_MS` (`/memos/api/v1/slow`). Every answer carries
+ * permissive security headers of its own (which the proxy must override). `/memos/file/…`
+ * answers an active file whose Content-Type follows the extension (see FILE_TYPES).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from './helpers';
+
+/** How long `/memos/api/v1/slow` waits before it answers. */
+export const SLOW_ROUTE_DELAY_MS = 300;
+
+/** Content-Type of `/memos/file/…` answers by extension (`.raw`: none at all; default HTML). */
+export const FILE_TYPES: Readonly<Record<string, string | undefined>> = {
+  '.js': 'application/javascript',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html',
+  '.raw': undefined,
+};
+
+/** The body of every `/memos/file/…` answer: it would mark the page if it ever ran. */
+export const ACTIVE_FILE_BODY = 'self.pwned = "ran"; /*<script>self.pwned = "ran"</script>*/';
+
+/** Security headers a careless upstream might send; ours must win. */
+export const UPSTREAM_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': 'default-src *',
+  'Referrer-Policy': 'unsafe-url',
+  'X-Content-Type-Options': 'sniff-please',
+  'Cross-Origin-Opener-Policy': 'unsafe-none',
+  'Permissions-Policy': 'camera=*',
+  'Service-Worker-Allowed': '/',
+  'X-Frame-Options': 'ALLOWALL',
+};
+
+function fileType(url: string): string | undefined {
+  const extension = /\.[a-z]+$/.exec(url.split('?')[0] ?? '')?.[0] ?? '';
+  return Object.hasOwn(FILE_TYPES, extension) ? FILE_TYPES[extension] : 'text/html';
+}
 
 export interface SeenRequest {
   method: string;
@@ -64,15 +98,18 @@ export async function startFakeMemosUpstream(): Promise<FakeMemosUpstream> {
       seen.push({ method: req.method ?? '', url, headers: req.headers, body });
       const isFile = url.startsWith('/memos/file/');
       const sha256 = createHash('sha256').update(raw).digest('hex');
-      res.writeHead(isFile ? 200 : 201, {
-        'Content-Type': isFile ? 'text/html' : 'application/json',
-        'Content-Security-Policy': 'default-src *',
-        'Keep-Alive': 'timeout=99',
-        'Set-Cookie': 'memos.access-token=abc; Path=/; HttpOnly',
-      });
-      res.end(
-        isFile ? '<script>alert(1)</script>' : JSON.stringify({ ok: true, url, bytes: raw.length, sha256 }),
-      );
+      const answer = (): void => {
+        const type = isFile ? fileType(url) : 'application/json';
+        res.writeHead(isFile ? 200 : 201, {
+          ...(type === undefined ? {} : { 'Content-Type': type }),
+          ...UPSTREAM_SECURITY_HEADERS,
+          'Keep-Alive': 'timeout=99',
+          'Set-Cookie': 'memos.access-token=abc; Path=/; HttpOnly',
+        });
+        res.end(isFile ? ACTIVE_FILE_BODY : JSON.stringify({ ok: true, url, bytes: raw.length, sha256 }));
+      };
+      if (url === '/memos/api/v1/slow') setTimeout(answer, SLOW_ROUTE_DELAY_MS);
+      else answer();
     });
   };
 

@@ -9,6 +9,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 
 export const INDEX_HTML =
   '<!doctype html><html><head><title>Memos Offline fixture</title></head><body>app</body></html>';
@@ -123,4 +124,46 @@ export async function unusedPort(): Promise<number> {
   const { port, close } = await startHttpServer(() => undefined);
   await close();
   return port;
+}
+
+export interface RawConnection {
+  write(text: string): void;
+  /** Everything received so far. */
+  received(): string;
+  /** Resolves when the server closes the connection (or it fails). */
+  closed: Promise<void>;
+  isClosed(): boolean;
+  destroy(): void;
+}
+
+/** Opens a raw TCP (or TLS, with `ca`/`servername`) connection to 127.0.0.1:`port`. */
+export function openRaw(port: number, secure?: { ca: string; servername: string }): Promise<RawConnection> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let closed = false;
+    const socket: net.Socket = secure
+      ? tls.connect({ port, host: '127.0.0.1', ca: secure.ca, servername: secure.servername }, () =>
+          resolve(connection),
+        )
+      : net.connect(port, '127.0.0.1', () => resolve(connection));
+    const closedPromise = new Promise<void>((done) => {
+      socket.once('close', () => {
+        closed = true;
+        done();
+      });
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (error) => {
+      if (!closed && chunks.length === 0) reject(error);
+    });
+    const connection: RawConnection = {
+      write: (text) => {
+        if (!socket.destroyed) socket.write(text);
+      },
+      received: () => Buffer.concat(chunks).toString('utf8'),
+      closed: closedPromise,
+      isClosed: () => closed,
+      destroy: () => socket.destroy(),
+    };
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * The proxy is never an open proxy: absolute-form request URIs, Host header games, dot
  * segments and CONNECT cannot reach any server but the configured Memos upstream (a second
- * "evil" server records whether anything reached it).
+ * "evil" server records whether anything reached it). Names that are not this server's are
+ * refused outright (host-allowlist.test.ts covers that in depth).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ beforeEach(() => {
   evilSeen.length = 0;
 });
 
-const get = (target: string, host = 'x'): Promise<string> =>
+const get = (target: string, host = 'localhost'): Promise<string> =>
   rawRequest(server.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
 
 describe('never an open proxy', () => {
@@ -50,17 +51,21 @@ describe('never an open proxy', () => {
     const toApi = await get(`http://127.0.0.1:${evil.port}/api/v1/ping`, `127.0.0.1:${evil.port}`);
     expect(statusOf(toApi)).toBe(201);
     expect(upstream.seen.map((s) => s.url)).toEqual(['/memos/api/v1/ping']);
-    const elsewhere = await get('http://evil.example/', 'evil.example');
+    const elsewhere = await get('http://localhost/', 'localhost');
     expect(statusOf(elsewhere)).toBe(200);
     expect(elsewhere).toContain('Memos Offline fixture');
+    expect(statusOf(await get('http://evil.example/api/v1/ping', 'evil.example'))).toBe(421);
+    expect(upstream.seen.map((s) => s.url)).toEqual(['/memos/api/v1/ping']);
     expect(evilSeen).toEqual([]);
   });
 
-  it('routes by path only, whatever the Host header says', async () => {
-    for (const host of [`127.0.0.1:${evil.port}`, 'evil.example', 'localhost:1']) {
+  it('routes by path only, whatever port or own name the Host header says', async () => {
+    for (const host of [`127.0.0.1:${evil.port}`, 'localhost:1', '[::1]:80']) {
       expect(statusOf(await get('/api/v1/ping', host)), host).toBe(201);
     }
     expect(upstream.seen.map((s) => s.headers.host)).toEqual(Array(3).fill(`127.0.0.1:${upstream.port}`));
+    expect(statusOf(await get('/api/v1/ping', 'evil.example'))).toBe(421);
+    expect(upstream.seen).toHaveLength(3);
     expect(evilSeen).toEqual([]);
   });
 

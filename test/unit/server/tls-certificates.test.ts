@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StartupError } from '../../../server/errors';
 import { createLocalCa, issueServerCertificate } from '../../../server/tls/issue';
 import { ensureLocalCertificates } from '../../../server/tls/local-ca-store';
+import { localCaConstraints, permitsIp } from '../../../server/tls/name-constraints';
 import { currentNetworkFacts, type NetworkFacts, requiredSubjectNames } from '../../../server/tls/names';
 import { loadUserCertificate } from '../../../server/tls/user-cert';
 import { makeTempDir } from './helpers';
@@ -89,21 +90,22 @@ describe('local CA and server certificate', () => {
     for (const name of ['localhost', hostname().toLowerCase(), `${short}.local`]) {
       expect(cert.checkHost(name, { subject: 'never' }), name).toBe(name);
     }
+    // Every address the local CA may vouch for (a public IPv6 address, if any, is left out).
     const addresses = Object.values(networkInterfaces())
       .flatMap((list) => list ?? [])
-      .filter((info) => !info.internal)
+      .filter((info) => !info.internal && permitsIp(localCaConstraints(hostname()), info.address))
       .map((info) => info.address);
     for (const ip of ['127.0.0.1', '::1', ...addresses]) expect(cert.checkIP(ip), ip).toBe(ip);
     expect(cert.checkHost('example.com', { subject: 'never' })).toBeUndefined();
   });
 
-  it('creates a 10-year CA and a ≤397-day server certificate it signs, with private keys mode 0600', () => {
+  it('creates a 2-year CA and a ≤397-day server certificate it signs, with private keys mode 0600', () => {
     const certs = ensure(dir, facts());
     expect(certs.caStatus).toBe('created');
     expect(certs.serverStatus).toBe('created');
     const ca = new X509Certificate(certs.caCertPem);
     const server = new X509Certificate(certs.serverCertPem);
-    expect(ca.subject).toContain('CN=Memos Offline local CA (testbox)');
+    expect(ca.subject).toMatch(/CN=Memos Offline local CA \(testbox\) \d{4}-\d\d-\d\d$/m);
     expect(ca.ca).toBe(true);
     const caExtensions = forge.pki.certificateFromPem(certs.caCertPem);
     expect(caExtensions.getExtension('basicConstraints')).toMatchObject({ cA: true, critical: true });
@@ -112,8 +114,9 @@ describe('local CA and server certificate', () => {
     expect(server.verify(ca.publicKey)).toBe(true);
     expect(server.ca).toBe(false);
     expect(server.keyUsage).toContain('1.3.6.1.5.5.7.3.1'); // serverAuth (required by iOS)
-    const caYears = (Date.parse(ca.validTo) - Date.parse(ca.validFrom)) / (365 * DAY);
-    expect(caYears).toBeGreaterThanOrEqual(9.9);
+    const caDays = (Date.parse(ca.validTo) - Date.parse(ca.validFrom)) / DAY;
+    expect(caDays).toBeGreaterThanOrEqual(729);
+    expect(caDays).toBeLessThanOrEqual(731);
     expect(Date.parse(server.validTo) - Date.parse(server.validFrom)).toBeLessThanOrEqual(397 * DAY);
     for (const file of ['ca.key', 'server.key']) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
     expect(certs.caSpkiSha256Base64).toMatch(/^[A-Za-z0-9+/]{43}=$/);
@@ -202,14 +205,14 @@ describe('user-supplied TLS_CERT / TLS_KEY', () => {
   }
 
   it('loads a matching pair', () => {
-    const ca = createLocalCa('u', new Date());
+    const ca = createLocalCa('u', new Date(), { constraints: null });
     const server = issueServerCertificate(ca, { dns: ['memos.example'], ips: [] }, 'u', new Date());
     const files = writePair('good', server);
     expect(loadUserCertificate(files.cert, files.key)).toEqual(server);
   });
 
   it('rejects a key that does not match, an unreadable file and a non-PEM file with one clear line', () => {
-    const ca = createLocalCa('u', new Date());
+    const ca = createLocalCa('u', new Date(), { constraints: null });
     const a = writePair('a', issueServerCertificate(ca, { dns: ['a.example'], ips: [] }, 'u', new Date()));
     const b = writePair('b', issueServerCertificate(ca, { dns: ['b.example'], ips: [] }, 'u', new Date()));
     const mismatch = startupError(() => loadUserCertificate(a.cert, b.key));
