@@ -10,6 +10,7 @@ const SettingsPage = lazy(() => import('./pages/SettingsPage'));
 const SharePage = lazy(() => import('./pages/SharePage'));
 const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const MemoPage = lazy(() => import('./pages/MemoPage'));
+const TrashPage = lazy(() => import('./pages/TrashPage'));
 
 export function App(props: { update: Accessor<ServiceWorkerControl | undefined> }) {
   return (
@@ -19,6 +20,7 @@ export function App(props: { update: Accessor<ServiceWorkerControl | undefined> 
       <Route path="/settings" component={SettingsPage} />
       <Route path="/share" component={SharePage} />
       <Route path="/conflicts" component={ConflictsPage} />
+      <Route path="/trash" component={TrashPage} />
       <Route path="/memo/:uid" component={MemoPage} />
       <Route path="*" component={TimelinePage} />
     </Router>

@@ -1,6 +1,7 @@
 /** Entry point: services, the notebook view, the service worker, then the UI. */
 import { createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
+import type { MemoName } from '../sync';
 import { App } from './App';
 import { createInstallState } from './pwa/install';
 import { registerServiceWorker, type ServiceWorkerControl } from './pwa/register';
@@ -18,8 +19,8 @@ if (!root) throw new Error('index.html has no #root element');
 render(() => {
   const view = createNotebookView(services.db, services.feed);
   const sync = startSyncRuntime(services, (notice) => {
-    const snippet = view.get(notice.name)?.snippet || 'A memo';
-    state.notify(notice.kind === 'conflict' ? 'error' : 'info', describeNotice(notice, snippet.slice(0, 60)));
+    const snippet = (name: MemoName) => (view.get(name)?.snippet || 'A memo').slice(0, 60);
+    state.notify(notice.kind === 'conflict' ? 'error' : 'info', describeNotice(notice, snippet));
   });
   const state = createAppState(services, view, sync, createInstallState(), startRecall(view.ready));
   const [update, setUpdate] = createSignal<ServiceWorkerControl>();

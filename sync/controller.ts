@@ -1,22 +1,27 @@
 /**
  * The thin I/O shell that runs sync in the app: it holds the connection, becomes the
- * syncing tab through the Web Lock, wires the engine to the scheduler, the live event
- * stream and the triggers, and writes the status every tab shows. All platform services
- * (fetch, locks, timers, clock, randomness, online state) are injected.
+ * syncing tab through the Web Lock, wires the one composition of a sync pass
+ * (engine/sync-pass.ts) to the scheduler, the live event stream and the triggers, and
+ * handles connecting and disconnecting. All platform services (fetch, locks, timers,
+ * clock, randomness, uid generation, online state) are injected.
+ * Invariants:
+ *  - A memo of one account never reaches another account without the user's answer [A1]:
+ *    connecting a different server or account while local memos exist asks first.
+ *  - Disconnect revokes only a token this app minted from a password [V3].
  */
 import { checkVersion, exchangePasswordForToken } from './api/auth';
 import { createHttpMemosApi, type FetchLike } from './api/http-client';
-import { type ApiFailure, type ApiResult, describeFailure, fail, type MemosApi, ok } from './api/types';
-import type { MemoName } from './core/ids';
+import { type ApiFailure, type ApiResult, fail, type MemosApi, ok } from './api/types';
+import { type MemoUid, newMemoUid } from './core/ids';
 import type { SyncNotice } from './core/plan';
 import type { ChangeFeed } from './db/change-feed';
-import { type Connection, createMetaStore, type MetaStore } from './db/meta';
+import { type Connection, createMetaStore, type MetaStore, type ServerIdentity } from './db/meta';
 import type { MemosDatabase } from './db/schema';
-import { createSyncEngine } from './engine/engine';
+import { approveHeldRemovals, keepHeldRemovals, runSyncPass, shouldRetry } from './engine/sync-pass';
 import { createSyncStore, type SyncStore } from './engine/sync-store';
 import { startLiveEvents } from './live/sse-client';
 import { type LockManagerLike, whileLeader } from './live/tab-leader';
-import { resetForNewServer } from './reset';
+import { clearNotebook, leaveAccount, resetForNewServer } from './reset';
 import {
   createScheduler,
   type RunOutcome,
@@ -25,9 +30,37 @@ import {
   type TriggerReason,
 } from './scheduler';
 
+/** A credential already exchanged and verified (a token, and whether this app minted it). */
+export interface VerifiedCredential {
+  serverUrl: string;
+  token: string;
+  /** The PAT's resource name when this app minted the token from a password. */
+  mintedToken?: string;
+}
+
 export type ConnectInput =
-  | { serverUrl: string; token: string }
+  | { serverUrl: string; token: string; mintedToken?: string }
   | { serverUrl: string; username: string; password: string };
+
+/** What to do with the memos on this device when connecting to another server or account. */
+export type ExistingMemosChoice = 'upload' | 'start-fresh';
+
+export type ConnectFailure =
+  | ApiFailure
+  /**
+   * [A1] Local memos exist and this is another server or account than the notebook's: the
+   * user must choose. `credential` lets the app finish (or cancel) without signing in again.
+   */
+  | {
+      kind: 'account-switch';
+      message: string;
+      localCount: number;
+      from: ServerIdentity;
+      to: ServerIdentity;
+      credential: VerifiedCredential;
+    };
+
+export type ConnectResult = { ok: true; value: Connection } | { ok: false; error: ConnectFailure };
 
 export interface SyncControllerDeps {
   db: MemosDatabase;
@@ -37,6 +70,7 @@ export interface SyncControllerDeps {
   clearTimeout(handle: unknown): void;
   random(): number;
   isOnline(): boolean;
+  newUid?: () => MemoUid;
   fetch?: FetchLike;
   locks?: LockManagerLike;
   deviceLabel: string;
@@ -47,22 +81,21 @@ export interface SyncControllerDeps {
 
 export interface SyncController {
   start(): Promise<void>;
-  connect(input: ConnectInput): Promise<ApiResult<Connection>>;
-  disconnect(options: { clearData: boolean }): Promise<void>;
+  connect(input: ConnectInput, options?: { existingMemos?: ExistingMemosChoice }): Promise<ConnectResult>;
+  /** The user cancelled the account question: a token minted for it is revoked. */
+  cancelConnect(credential: VerifiedCredential): Promise<void>;
+  /** Resolves with a sentence when a minted token could not be revoked (server unreachable). */
+  disconnect(options: { clearData: boolean }): Promise<{ revokeProblem?: string }>;
   trigger(reason: TriggerReason, options?: { full?: boolean }): void;
   approveHeldDeletions(): Promise<void>;
   keepHeldMemos(): Promise<void>;
   dispose(): void;
 }
 
-function userMessage(failure: ApiFailure): string {
-  if (failure.kind === 'unauthorized') return 'the access token was refused; connect again in Settings';
-  return describeFailure(failure);
-}
-
 export function createSyncController(deps: SyncControllerDeps): SyncController {
   const meta: MetaStore = createMetaStore(deps.db, deps.feed);
   const store: SyncStore = createSyncStore(deps.db, deps.feed, deps.now);
+  const newUid = deps.newUid ?? (() => newMemoUid());
   const buildApi =
     deps.createApi ??
     ((c: { serverUrl: string; token: string }) =>
@@ -73,56 +106,23 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
       }));
   let leadership: { release(): void } | undefined;
   let scheduler: Scheduler | undefined;
-  let approved = new Set<MemoName>();
 
-  async function runPass(api: MemosApi, request: SyncRequest): Promise<RunOutcome> {
-    const previous = await meta.status();
-    if (!deps.isOnline()) {
-      await meta.setStatus({ ...previous, phase: 'offline', message: 'this device is offline' });
-      return { ok: false, retry: false };
-    }
-    await meta.setStatus({ ...previous, phase: 'syncing' });
-    const engine = createSyncEngine({
-      api,
-      store,
-      now: deps.now,
-      cursor: { load: meta.cursor, save: meta.setCursor },
-    });
-    const report = await engine.syncOnce({
-      mode: request.full ? 'full' : 'delta',
-      hints: request.hints,
-      approvedDeletions: approved,
-    });
+  async function runPass(api: MemosApi, connection: Connection, request: SyncRequest): Promise<RunOutcome> {
+    const report = await runSyncPass(
+      { api, store, meta, now: deps.now, newUid, isOnline: deps.isOnline, expectedUser: connection.user },
+      { mode: request.full ? 'full' : 'delta', hints: request.hints },
+    );
     for (const notice of report.notices) deps.onNotice(notice);
-    // [S3] A held question stands until the user answers it or a full pass no longer finds
-    // those deletions: delta passes (which never delete from a listing) and failures keep it.
-    const settled = report.ok && report.mode === 'full';
-    const standing = settled ? undefined : (await meta.status()).heldDeletions;
-    const held = report.heldDeletions ?? standing;
-    if (report.ok) {
-      if (settled && !report.heldDeletions) approved = new Set();
-      await meta.setStatus({
-        phase: 'idle',
-        lastSyncAt: deps.now(),
-        ...(held ? { heldDeletions: held } : {}),
-      });
-      return { ok: true };
-    }
-    const failure = report.error ?? { kind: 'server', message: 'sync failed' };
-    const phase = failure.kind === 'offline' && !deps.isOnline() ? 'offline' : 'error';
-    await meta.setStatus({
-      phase,
-      message: userMessage(failure),
-      ...(previous.lastSyncAt !== undefined ? { lastSyncAt: previous.lastSyncAt } : {}),
-      ...(held ? { heldDeletions: held } : {}),
-    });
-    return { ok: false, retry: failure.kind !== 'unauthorized' && failure.kind !== 'unsupported-version' };
+    if (report.ok) return { ok: true };
+    // An offline device does not spin: the `online` event triggers the next pass [T2].
+    const retry = report.error !== undefined && deps.isOnline() && shouldRetry(report.error);
+    return { ok: false, retry };
   }
 
   function lead(connection: Connection): () => void {
     const api = buildApi(connection);
     const sched = createScheduler({
-      run: (request) => runPass(api, request),
+      run: (request) => runPass(api, connection, request),
       now: deps.now,
       setTimeout: deps.setTimeout,
       clearTimeout: deps.clearTimeout,
@@ -133,6 +133,7 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
       api,
       onHint: (name) => sched.request('live-event', { hints: [name] }),
       onConnected: () => sched.request('live-event'),
+      now: deps.now,
       setTimeout: deps.setTimeout,
       clearTimeout: deps.clearTimeout,
       random: deps.random,
@@ -160,81 +161,104 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     leadership = whileLeader(deps.locks, () => lead(connection));
   }
 
+  async function verify(input: ConnectInput): Promise<ApiResult<VerifiedCredential>> {
+    const serverUrl = input.serverUrl.trim().replace(/\/+$/, '');
+    if ('username' in input) {
+      const exchanged = await exchangePasswordForToken(
+        { baseUrl: serverUrl, deviceLabel: deps.deviceLabel, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
+        input.username,
+        input.password,
+      );
+      if (!exchanged.ok) return exchanged;
+      return ok({ serverUrl, token: exchanged.value.token, mintedToken: exchanged.value.name });
+    }
+    const token = input.token.trim();
+    if (token === '')
+      return fail({ kind: 'invalid', message: 'enter an access token, or a username and password' });
+    return ok({ serverUrl, token, ...(input.mintedToken ? { mintedToken: input.mintedToken } : {}) });
+  }
+
+  async function revoke(credential: VerifiedCredential): Promise<ApiResult<void>> {
+    if (!credential.mintedToken) return ok(undefined);
+    return buildApi(credential).revokeToken(credential.mintedToken);
+  }
+
   return {
     start: becomeLeader,
-    async connect(input) {
-      let token = 'token' in input ? input.token.trim() : '';
-      const serverUrl = input.serverUrl.trim().replace(/\/+$/, '');
-      if ('username' in input) {
-        const exchanged = await exchangePasswordForToken(
-          { baseUrl: serverUrl, deviceLabel: deps.deviceLabel, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
-          input.username,
-          input.password,
-        );
-        if (!exchanged.ok) return exchanged;
-        token = exchanged.value;
-      }
-      if (token === '')
-        return fail({ kind: 'invalid', message: 'enter an access token, or a username and password' });
-      const api = buildApi({ serverUrl, token });
+    async connect(input, options = {}) {
+      const verified = await verify(input);
+      if (!verified.ok) return verified;
+      const credential = verified.value;
+      const api = buildApi(credential);
       const profile = await api.profile();
       if (!profile.ok) return profile;
       const version = checkVersion(profile.value);
       if (!version.ok) return version;
       const me = await api.me();
       if (!me.ok) return me;
+      const target: ServerIdentity = { serverUrl: credential.serverUrl, user: me.value.name };
       const previous = await meta.identity();
-      if (previous && (previous.serverUrl !== serverUrl || previous.user !== me.value.name)) {
-        await resetForNewServer(deps.db, deps.feed, deps.now);
+      const switching =
+        previous !== undefined && (previous.serverUrl !== target.serverUrl || previous.user !== target.user);
+      if (switching) {
+        const localCount = await deps.db.memos.count();
+        const choice = options.existingMemos;
+        if (localCount > 0 && choice === undefined) {
+          return {
+            ok: false,
+            error: {
+              kind: 'account-switch',
+              message: `${localCount} memo${localCount === 1 ? '' : 's'} on this device belong to ${previous.user} on ${previous.serverUrl || 'this app’s server'}`,
+              localCount,
+              from: previous,
+              to: target,
+              credential,
+            },
+          };
+        }
+        if (choice === 'start-fresh') await leaveAccount(deps.db, deps.feed, deps.now);
+        else await resetForNewServer(deps.db, deps.feed, deps.now);
       }
-      await meta.setIdentity({ serverUrl, user: me.value.name });
+      await meta.setIdentity(target);
       const connection: Connection = {
-        serverUrl,
-        token,
+        serverUrl: credential.serverUrl,
+        token: credential.token,
         user: me.value.name,
         displayName: me.value.displayName,
         connectedAt: deps.now(),
+        ...(credential.mintedToken ? { mintedToken: credential.mintedToken } : {}),
       };
       await meta.setConnection(connection);
       await meta.setStatus({ phase: 'idle' });
       await becomeLeader();
       return ok(connection);
     },
+    async cancelConnect(credential) {
+      await revoke(credential);
+    },
     async disconnect({ clearData }) {
+      const connection = await meta.connection();
       leadership?.release();
       leadership = undefined;
       await meta.setConnection(undefined);
       await meta.setStatus({ phase: 'idle' });
-      if (clearData) {
-        await deps.db.transaction(
-          'rw',
-          [deps.db.memos, deps.db.outbox, deps.db.bases, deps.db.conflicts, deps.db.meta],
-          async () => {
-            await Promise.all([
-              deps.db.memos.clear(),
-              deps.db.outbox.clear(),
-              deps.db.bases.clear(),
-              deps.db.conflicts.clear(),
-            ]);
-            await deps.db.meta.delete('sync.cursor');
-          },
-        );
-        deps.feed.publish({ type: 'reset' });
-      }
+      if (clearData) await clearNotebook(deps.db, deps.feed);
+      if (!connection?.mintedToken) return {};
+      const revoked = await revoke(connection);
+      if (revoked.ok || revoked.error.kind === 'not-found') return {};
+      return {
+        revokeProblem: `The access token this app created could not be revoked (${revoked.error.message}); remove “Memos Offline” under Access Tokens in Memos' settings.`,
+      };
     },
     trigger(reason, options) {
       scheduler?.request(reason, options);
     },
     async approveHeldDeletions() {
-      const status = await meta.status();
-      approved = new Set((status.heldDeletions?.names ?? []) as MemoName[]);
+      await approveHeldRemovals(meta);
       scheduler?.request('manual', { full: true });
     },
     async keepHeldMemos() {
-      const status = await meta.status();
-      await store.keepAsLocal((status.heldDeletions?.names ?? []) as MemoName[]);
-      const { heldDeletions: _dropped, ...rest } = status;
-      await meta.setStatus(rest);
+      await keepHeldRemovals(meta, store);
       scheduler?.request('manual', { full: true });
     },
     dispose() {

@@ -1,11 +1,28 @@
 /**
- * The public entry of `sync/` for the UI and workers: the local store, notebook
- * operations, formats and the pure helpers the UI needs. Nothing else in `sync/` is
- * imported from outside it.
+ * The public entry of `sync/` for the UI and the workers: the local store, notebook
+ * operations, the Trash, formats, shared names and the pure helpers they need. The service
+ * worker has its own entry (`background.ts`). Nothing else in `sync/` is imported from
+ * outside it (Biome's noRestrictedImports enforces this, see biome.json).
  */
 
 export { type ApiFailure, type ApiResult, describeFailure } from './api/types';
-export { type ConnectInput, createSyncController, type SyncController } from './controller';
+export {
+  BACKGROUND_SYNC_TAG,
+  CHANGE_CHANNEL,
+  DEFAULT_DB_NAME,
+  RECALL_CHANNEL,
+  RECALL_LOCK,
+  SYNC_LOCK_NAME,
+} from './constants';
+export {
+  type ConnectFailure,
+  type ConnectInput,
+  type ConnectResult,
+  createSyncController,
+  type ExistingMemosChoice,
+  type SyncController,
+  type VerifiedCredential,
+} from './controller';
 export {
   buildExport,
   type ExportFile,
@@ -24,14 +41,23 @@ export {
   VISIBILITIES,
   type Visibility,
 } from './core/memo';
+export { assertNever } from './core/never';
 export type { SyncNotice } from './core/plan';
+export type { RemovalLedger } from './core/removals';
 export { countTasks, setTaskChecked } from './core/tasks';
-export { type ChangeFeed, createChangeFeed, type StoreChange } from './db/change-feed';
+export { type ChangeFeed, createChangeFeed, parseStoreChange, type StoreChange } from './db/change-feed';
 export { type Conflicts, createConflicts } from './db/conflicts';
 export { applyImport, type ImportSummary } from './db/import';
-export { type Connection, createMetaStore, type MetaStore, type SyncStatusRecord } from './db/meta';
+export {
+  type Connection,
+  createMetaStore,
+  type MetaStore,
+  type ServerIdentity,
+  type SyncStatusRecord,
+} from './db/meta';
 export { ContentRejectedError, createNotebook, type NewMemoInput, type Notebook } from './db/notebook';
-export type { ConflictRecord } from './db/schema';
+export type { AccountRef, ConflictRecord, RecallDocRow, TrashReason, TrashRow } from './db/schema';
 export { MemosDatabase } from './db/schema';
 export { classifyStorageError, StorageError, type StorageFailure } from './db/storage-errors';
+export { createTrash, type RestoreOutcome, sameAccount, TRASH_RETENTION_MS, type Trash } from './db/trash';
 export { requestBackgroundSync } from './live/background-sync';

@@ -3,7 +3,8 @@
  * Ctrl/Cmd+Enter). The draft is persisted on every keystroke and cleared only after the
  * memo is committed; a rejected save (too long, storage full) keeps it and says why.
  */
-import { createSignal, Show } from 'solid-js';
+import { useLocation } from '@solidjs/router';
+import { createSignal, onMount, Show } from 'solid-js';
 import { checkContent, describeTooLong, type Visibility } from '../../sync';
 import { useApp } from '../state/app-context';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
@@ -11,7 +12,11 @@ import { requestPersistenceOnce } from '../state/persistence';
 import { describeSaveError } from '../state/save-errors';
 import { VisibilitySelect } from './VisibilitySelect';
 
-const DRAFT_KEY = 'new';
+/** The capture box's draft (the share target fills it too). */
+export const CAPTURE_DRAFT_KEY = 'new';
+/** Navigation state that asks the capture box to take the focus (after a share). */
+export const FOCUS_CAPTURE = 'focusCapture';
+const DRAFT_KEY = CAPTURE_DRAFT_KEY;
 const VISIBILITY_KEY = 'new-visibility';
 
 function loadVisibility(): Visibility {
@@ -25,6 +30,11 @@ export function CaptureBox() {
   const [visibility, setVisibility] = createSignal<Visibility>(loadVisibility());
   const [error, setError] = createSignal('');
   const [saving, setSaving] = createSignal(false);
+  const location = useLocation<Record<string, unknown>>();
+  let textarea: HTMLTextAreaElement | undefined;
+  onMount(() => {
+    if (location.state?.[FOCUS_CAPTURE] === true) textarea?.focus();
+  });
   const isEmpty = () => text().trim() === '';
   const overLimit = () => {
     const check = checkContent(text());
@@ -61,6 +71,7 @@ export function CaptureBox() {
       }}
     >
       <textarea
+        ref={textarea}
         aria-label="New memo"
         placeholder="Any thoughts…  (#tags, Markdown; Ctrl+Enter to save)"
         rows={3}

@@ -128,12 +128,15 @@ export function MemoCard(props: { memo: LocalMemo; highlight?: readonly string[]
       <Show when={confirmingDelete()}>
         <ConfirmDialog
           title="Delete this memo?"
-          body="It is removed from this device now and from your Memos server at the next sync. This cannot be undone; archive it instead to keep it out of the way."
+          body="It moves to the Trash on this device, where you can restore it for 30 days, and is deleted from your Memos server at the next sync. Archive it instead to keep it out of the way."
           confirmLabel="Delete"
           onCancel={() => setConfirmingDelete(false)}
           onConfirm={() => {
             setConfirmingDelete(false);
-            void run(() => notebook().remove(name()));
+            void run(async () => {
+              await notebook().remove(name());
+              app.notify('info', 'Moved to the Trash.');
+            });
           }}
         />
       </Show>

@@ -2,7 +2,8 @@
  * The `status` element named "Sync status": "Local only" without a server, otherwise
  * "Offline", "Syncing…", "Synced", "N pending" or "Sync error: <reason>", plus the last
  * sync time. Next to it: "Sync now", the "Conflicts (N)" link and, when the server
- * suddenly lacks many memos, the question whether to delete them here too [S3].
+ * suddenly lacks many memos, the question whether to remove them here too [S3] (they go to
+ * the Trash either way when the user agrees; "Keep them" uploads them again).
  */
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
@@ -37,7 +38,8 @@ export function SyncStatus() {
     parts.push(last ? `last sync ${timeFormat.format(last)}` : 'not synced yet');
     return parts.join(' · ');
   };
-  const held = () => sync.status().heldDeletions;
+  const held = () => sync.removals().held;
+  const earlier = () => sync.removals().removedSince;
   return (
     <div class="sync-box">
       <div
@@ -67,7 +69,9 @@ export function SyncStatus() {
         {(deletions) => (
           <div class="held-deletions" role="alert">
             <p>
-              {`The server no longer has ${deletions().names.length} of your ${deletions().localCount} memos. Delete them on this device too?`}
+              {`The server no longer has ${deletions().names.length} of your ${deletions().localCount} memos${
+                earlier() > 0 ? ` (and ${earlier()} more went to the Trash since you last checked)` : ''
+              }. Was it restored from an old backup, or reinstalled? Remove them here too (they go to the Trash), or keep them and upload them again?`}
             </p>
             <div class="button-row">
               <button

@@ -1,6 +1,7 @@
 /**
  * Conflicts [M4]: each shows the server's version and yours side by side, with
- * "Keep mine", "Keep server", and an editor to merge by hand ("Save merge").
+ * "Keep mine", "Keep server", and an editor to merge by hand ("Save merge"). A conflict an
+ * import found [B2] shows the imported version instead, with "Keep imported".
  */
 import { createSignal, For, Show } from 'solid-js';
 import type { ConflictRecord } from '../../sync';
@@ -19,6 +20,7 @@ function ConflictCard(props: { conflict: ConflictRecord }) {
     }
   };
   const conflicts = () => app.sync.conflicts;
+  const imported = () => props.conflict.origin === 'import';
   return (
     <article
       class="conflict card"
@@ -29,8 +31,8 @@ function ConflictCard(props: { conflict: ConflictRecord }) {
           <h3>Your version</h3>
           <pre>{props.conflict.localContent}</pre>
         </section>
-        <section aria-label="Server version">
-          <h3>Server version</h3>
+        <section aria-label={imported() ? 'Imported version' : 'Server version'}>
+          <h3>{imported() ? 'Imported version' : 'Server version'}</h3>
           <pre>{props.conflict.remoteContent}</pre>
         </section>
       </div>
@@ -52,8 +54,17 @@ function ConflictCard(props: { conflict: ConflictRecord }) {
         >
           Keep mine
         </button>
-        <button type="button" onClick={() => void run(() => conflicts().keepServer(props.conflict.name))}>
-          Keep server
+        <button
+          type="button"
+          onClick={() =>
+            void run(() =>
+              imported()
+                ? conflicts().keepContent(props.conflict.name, props.conflict.remoteContent)
+                : conflicts().keepServer(props.conflict.name),
+            )
+          }
+        >
+          {imported() ? 'Keep imported' : 'Keep server'}
         </button>
         <button
           type="button"

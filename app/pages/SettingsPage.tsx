@@ -37,8 +37,8 @@ export default function SettingsPage() {
     await guarded(async () => {
       const outcome = await importJson(app.services, file);
       if (!outcome.ok) throw new Error(outcome.message);
-      const { added, updated, unchanged, keptLocal } = outcome.summary;
-      return `Imported ${file.name}: ${added} new, ${updated} updated, ${unchanged} already here${keptLocal ? `, ${keptLocal} kept (this device has a newer version)` : ''}.`;
+      const { added, updated, unchanged, keptLocal, conflicts } = outcome.summary;
+      return `Imported ${file.name}: ${added} new, ${updated} updated, ${unchanged} already here${keptLocal ? `, ${keptLocal} kept (this device has a newer or unsynced version)` : ''}${conflicts ? `, ${conflicts} in conflict with unsynced edits (see Conflicts)` : ''}.`;
     });
     if (fileInput) fileInput.value = '';
   }

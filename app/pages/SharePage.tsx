@@ -1,13 +1,14 @@
 /**
- * The Web Share Target (`/share?title=&text=&url=`): text and links shared from another
- * app become a new memo immediately, then the timeline is shown. The URL is replaced so
- * a reload cannot save the same share twice.
+ * The Web Share Target (`/share?title=&text=&url=`): what another app (or any web page
+ * linking here) shares fills the capture box for the user to confirm with its "Save";
+ * nothing is saved unasked. A draft already in the capture box is kept, the shared text
+ * goes below it. The URL is replaced so a reload cannot add the same share twice.
  */
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { onMount } from 'solid-js';
+import { CAPTURE_DRAFT_KEY, FOCUS_CAPTURE } from '../components/CaptureBox';
 import { useApp } from '../state/app-context';
-import { saveDraft } from '../state/drafts';
-import { describeSaveError } from '../state/save-errors';
+import { loadDraft, saveDraft } from '../state/drafts';
 
 export function composeShared(title: string, text: string, url: string): string {
   const parts: string[] = [];
@@ -28,19 +29,14 @@ export default function SharePage() {
     const value = params[key];
     return typeof value === 'string' ? value : '';
   };
-  onMount(async () => {
-    const content = composeShared(param('title'), param('text'), param('url'));
-    if (content !== '') {
-      try {
-        await app.services.notebook.create({ content, visibility: 'PRIVATE' });
-        app.notify('info', 'Saved what you shared as a new memo.');
-      } catch (failure) {
-        // Keep what was shared: it waits in the capture box to be shortened or split.
-        saveDraft('new', content);
-        app.notify('error', describeSaveError(failure));
-      }
+  onMount(() => {
+    const shared = composeShared(param('title'), param('text'), param('url'));
+    if (shared !== '') {
+      const draft = loadDraft(CAPTURE_DRAFT_KEY);
+      saveDraft(CAPTURE_DRAFT_KEY, draft.trim() === '' ? shared : `${draft.trimEnd()}\n\n${shared}`);
+      app.notify('info', 'What you shared is in the capture box: check it and press Save to keep it.');
     }
-    navigate('/', { replace: true });
+    navigate('/', { replace: true, state: { [FOCUS_CAPTURE]: shared !== '' } });
   });
-  return <p class="empty">Saving what you shared…</p>;
+  return <p class="empty">Opening what you shared…</p>;
 }

@@ -1,15 +1,20 @@
 /**
  * Settings → Memos server. Not connected: "Server URL" (empty = this app's own origin,
  * through its proxy), then either "Access token" or "Username" + "Password" (exchanged
- * once for a token; the password is never stored), and "Connect". Connected: who is
+ * once for a token; the password is never stored), and "Connect". Connecting another
+ * server or account while memos are on this device asks first [A1]. Connected: who is
  * signed in, and "Disconnect", which keeps local memos unless the user also asks to
- * delete them.
+ * delete them, and revokes a token the app minted from a password [V3].
  */
 import { createResource, createSignal, Show } from 'solid-js';
-import { describeFailure } from '../../sync';
+import { type ConnectFailure, type ConnectInput, describeFailure } from '../../sync';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useApp } from '../state/app-context';
+import { type AccountSwitchAnswer, AccountSwitchDialog } from './AccountSwitchDialog';
+import { exportJson } from './backup';
 import { loadAppServerConfig, serverUrlProblem } from './server-origin';
+
+type AccountSwitch = Extract<ConnectFailure, { kind: 'account-switch' }>;
 
 export function ServerSettings() {
   const app = useApp();
@@ -23,6 +28,7 @@ export function ServerSettings() {
   const [clearData, setClearData] = createSignal(false);
   const [confirmClear, setConfirmClear] = createSignal(false);
   const [serverConfig] = createResource(loadAppServerConfig);
+  const [switching, setSwitching] = createSignal<AccountSwitch>();
 
   async function connect() {
     setMessage(undefined);
@@ -31,13 +37,47 @@ export function ServerSettings() {
       setMessage({ kind: 'error', text: `Could not connect: ${problem}` });
       return;
     }
-    setBusy(true);
     const usePassword = token().trim() === '' && username().trim() !== '';
-    const result = await sync.controller.connect(
+    await finish(
       usePassword
         ? { serverUrl: serverUrl(), username: username().trim(), password: password() }
         : { serverUrl: serverUrl(), token: token() },
     );
+  }
+
+  async function answerSwitch(question: AccountSwitch, answer: AccountSwitchAnswer) {
+    setSwitching(undefined);
+    if (answer === 'cancel') {
+      await sync.controller.cancelConnect(question.credential);
+      setMessage({ kind: 'ok', text: 'Not connected; the memos on this device are unchanged.' });
+      return;
+    }
+    if (answer === 'start-fresh') {
+      try {
+        await exportJson(app.services);
+      } catch (failure) {
+        setMessage({
+          kind: 'error',
+          text: `The export could not be written (${failure instanceof Error ? failure.message : String(failure)}), so nothing was changed.`,
+        });
+        await sync.controller.cancelConnect(question.credential);
+        return;
+      }
+    }
+    const { credential } = question;
+    await finish(
+      {
+        serverUrl: credential.serverUrl,
+        token: credential.token,
+        ...(credential.mintedToken ? { mintedToken: credential.mintedToken } : {}),
+      },
+      answer,
+    );
+  }
+
+  async function finish(input: ConnectInput, existingMemos?: 'upload' | 'start-fresh') {
+    setBusy(true);
+    const result = await sync.controller.connect(input, existingMemos ? { existingMemos } : {});
     setBusy(false);
     if (result.ok) {
       setToken('');
@@ -46,19 +86,26 @@ export function ServerSettings() {
         kind: 'ok',
         text: `Connected as ${result.value.displayName} (${result.value.user}). Syncing…`,
       });
-    } else {
-      setMessage({ kind: 'error', text: `Could not connect: ${describeFailure(result.error)}.` });
+      return;
     }
+    const failure = result.error;
+    if (failure.kind === 'account-switch') {
+      setSwitching(failure);
+      return;
+    }
+    setMessage({ kind: 'error', text: `Could not connect: ${describeFailure(failure)}.` });
   }
 
   async function disconnect() {
-    await sync.controller.disconnect({ clearData: clearData() });
-    setMessage({
-      kind: 'ok',
-      text: clearData()
-        ? 'Disconnected; the memos on this device were deleted.'
-        : 'Disconnected; your memos stay on this device.',
-    });
+    const outcome = await sync.controller.disconnect({ clearData: clearData() });
+    const done = clearData()
+      ? 'Disconnected; the memos on this device were deleted.'
+      : 'Disconnected; your memos stay on this device.';
+    setMessage(
+      outcome.revokeProblem
+        ? { kind: 'error', text: `${done} ${outcome.revokeProblem}` }
+        : { kind: 'ok', text: done },
+    );
     setClearData(false);
   }
 
@@ -117,10 +164,8 @@ export function ServerSettings() {
               <label>
                 Password
                 <input
-                  type="text"
-                  class="secret"
-                  autocomplete="off"
-                  spellcheck={false}
+                  type="password"
+                  autocomplete="current-password"
                   value={password()}
                   onInput={(e) => setPassword(e.currentTarget.value)}
                 />
@@ -163,6 +208,16 @@ export function ServerSettings() {
           >
             {m().text}
           </p>
+        )}
+      </Show>
+      <Show when={switching()}>
+        {(question) => (
+          <AccountSwitchDialog
+            localCount={question().localCount}
+            from={question().from}
+            to={question().to}
+            onAnswer={(answer) => void answerSwitch(question(), answer)}
+          />
         )}
       </Show>
       <Show when={confirmClear()}>

@@ -3,7 +3,14 @@
  * shared with other tabs, and the notebook. Real clock and randomness are bound here and
  * nowhere else in the UI.
  */
-import { type ChangeFeed, createChangeFeed, createNotebook, MemosDatabase, type Notebook } from '../../sync';
+import {
+  CHANGE_CHANNEL,
+  type ChangeFeed,
+  createChangeFeed,
+  createNotebook,
+  MemosDatabase,
+  type Notebook,
+} from '../../sync';
 
 export interface AppServices {
   db: MemosDatabase;
@@ -17,7 +24,7 @@ let services: AppServices | undefined;
 export function appServices(): AppServices {
   if (!services) {
     const db = new MemosDatabase();
-    const feed = createChangeFeed('memos-offline-changes');
+    const feed = createChangeFeed(CHANGE_CHANNEL);
     const now = () => Date.now();
     services = { db, feed, now, notebook: createNotebook({ db, feed, now }) };
   }

@@ -2,28 +2,39 @@
  * Runs sync in this page: builds the controller with the browser's services (fetch, Web
  * Locks, timers, online state), wires the page triggers (online, tab visible, a message
  * from the service worker's Background Sync) and exposes the reactive sync state every
- * tab shows: connection, status, pending count, conflicts.
+ * tab shows: connection, status, the [S3] question, pending count, conflicts and the Trash
+ * (whose 30-day expiry it runs on start and every few hours).
  */
 import { type Accessor, createSignal } from 'solid-js';
 import {
+  assertNever,
   type ConflictRecord,
   type Conflicts,
   type Connection,
   createConflicts,
   createMetaStore,
   createSyncController,
+  createTrash,
+  type MemoName,
+  type RemovalLedger,
   requestBackgroundSync,
   type SyncController,
   type SyncNotice,
   type SyncStatusRecord,
+  type Trash,
+  type TrashRow,
 } from '../../sync';
 import type { AppServices } from './services';
 
 export interface SyncState {
   controller: SyncController;
   conflicts: Conflicts;
+  trash: Trash;
   connection: Accessor<Connection | undefined>;
   status: Accessor<SyncStatusRecord>;
+  /** [S3] The removal guard; `held` is the standing question. */
+  removals: Accessor<RemovalLedger>;
+  trashList: Accessor<readonly TrashRow[]>;
   pending: Accessor<number>;
   conflictList: Accessor<readonly ConflictRecord[]>;
   online: Accessor<boolean>;
@@ -35,22 +46,38 @@ function deviceLabel(): string {
   return platform || navigator.platform || 'browser';
 }
 
-export function describeNotice(notice: SyncNotice, snippet: string): string {
+/** `snippet` gives a memo's first words (for notices about one memo). */
+export function describeNotice(notice: SyncNotice, snippet: (name: MemoName) => string): string {
   switch (notice.kind) {
     case 'conflict':
-      return `“${snippet}” was changed here and on the server in the same place. The server's version is shown; yours is kept under Conflicts.`;
+      return `“${snippet(notice.name)}” was changed here and on the server in the same place. The server's version is shown; yours is kept under Conflicts.`;
     case 'recreated-after-remote-delete':
-      return `“${snippet}” had been deleted on the server while you edited it here; your version was put back on the server.`;
+      return `“${snippet(notice.name)}” had been deleted on the server while you edited it here; your version was put back on the server.`;
     case 'restored-after-remote-edit':
-      return `“${snippet}” was edited on the server after you deleted it here, so it was restored with those edits.`;
+      return `“${snippet(notice.name)}” was edited on the server after you deleted it here, so it was restored with those edits.`;
+    case 'moved-to-trash':
+      return notice.names.length === 1
+        ? 'A memo the server no longer has was moved to the Trash on this device.'
+        : `${notice.names.length} memos the server no longer has were moved to the Trash on this device.`;
+    default:
+      return assertNever(notice, 'sync notice');
   }
 }
+
+const TRASH_PURGE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncNotice) => void): SyncState {
   const meta = createMetaStore(services.db, services.feed);
   const conflicts = createConflicts(services.db, services.feed, services.notebook);
   const [connection, setConnection] = createSignal<Connection>();
   const [status, setStatus] = createSignal<SyncStatusRecord>({ phase: 'idle' });
+  const [removals, setRemovals] = createSignal<RemovalLedger>({
+    reference: 0,
+    removedSince: 0,
+    approved: [],
+  });
+  const [trashList, setTrashList] = createSignal<readonly TrashRow[]>([]);
+  const trash = createTrash({ db: services.db, feed: services.feed, now: services.now });
   const [pending, setPending] = createSignal(0);
   const [conflictList, setConflictList] = createSignal<readonly ConflictRecord[]>([]);
   const [online, setOnline] = createSignal(navigator.onLine);
@@ -71,7 +98,9 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
   const refreshMeta = async () => {
     setConnection(await meta.connection());
     setStatus(await meta.status());
+    setRemovals(await meta.removals());
   };
+  const refreshTrash = async () => setTrashList(await trash.list());
   const refreshPending = async () =>
     setPending((await services.db.outbox.orderBy('name').uniqueKeys()).length);
   const refreshConflicts = async () => setConflictList(await conflicts.list());
@@ -84,9 +113,15 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
     if (change.type === 'meta') void refreshMeta();
     else if (change.type === 'outbox') void refreshPending();
     else if (change.type === 'conflicts') void refreshConflicts();
-    else if (change.type === 'reset') void Promise.all([refreshMeta(), refreshPending(), refreshConflicts()]);
+    else if (change.type === 'trash') void refreshTrash();
+    else if (change.type === 'reset')
+      void Promise.all([refreshMeta(), refreshPending(), refreshConflicts(), refreshTrash()]);
   });
-  void Promise.all([refreshMeta(), refreshPending(), refreshConflicts()]).then(() => controller.start());
+  void trash.purgeExpired().catch(() => undefined);
+  window.setInterval(() => void trash.purgeExpired().catch(() => undefined), TRASH_PURGE_INTERVAL_MS);
+  void Promise.all([refreshMeta(), refreshPending(), refreshConflicts(), refreshTrash()]).then(() =>
+    controller.start(),
+  );
 
   window.addEventListener('online', () => {
     setOnline(true);
@@ -101,5 +136,16 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
     if (data?.type === 'background-sync') controller.trigger('background');
   });
 
-  return { controller, conflicts, connection, status, pending, conflictList, online };
+  return {
+    controller,
+    conflicts,
+    trash,
+    connection,
+    status,
+    removals,
+    trashList,
+    pending,
+    conflictList,
+    online,
+  };
 }

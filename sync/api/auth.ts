@@ -66,12 +66,15 @@ async function postJson(
   return fail({ kind: 'server', message, status: response.status });
 }
 
-/** Signs in once and mints a non-expiring personal access token named after this app. */
+/**
+ * Signs in once and mints a non-expiring personal access token named after this app; returns
+ * the token and its resource name (so Disconnect can revoke it later).
+ */
 export async function exchangePasswordForToken(
   options: { baseUrl: string; fetch?: FetchLike; deviceLabel: string },
   username: string,
   password: string,
-): Promise<ApiResult<string>> {
+): Promise<ApiResult<{ token: string; name: string }>> {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const signIn = await postJson(fetchImpl, joinUrl(options.baseUrl, '/api/v1/auth/signin'), {
     passwordCredentials: { username, password },
@@ -94,7 +97,12 @@ export async function exchangePasswordForToken(
   );
   if (!minted.ok) return minted;
   const token = minted.value.token;
-  return typeof token === 'string' && token !== ''
-    ? ok(token)
+  const record = minted.value.personalAccessToken;
+  const name =
+    typeof record === 'object' && record !== null && typeof (record as { name?: unknown }).name === 'string'
+      ? (record as { name: string }).name
+      : '';
+  return typeof token === 'string' && token !== '' && name !== ''
+    ? ok({ token, name })
     : fail({ kind: 'server', message: 'the server did not return a personal access token' });
 }

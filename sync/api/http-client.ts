@@ -7,7 +7,7 @@
  * Bodies are parsed as JSON whatever the content type (Memos' auth middleware answers
  * 401 with text/plain JSON). `updateMask` is sent literally as snake_case paths.
  */
-import type { MemoName } from '../core/ids';
+import { type MemoName, parseMemoName } from '../core/ids';
 import type { MemoFields } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
 import { SseParser } from './sse-parser';
@@ -39,6 +39,14 @@ interface RawResponse {
   status: number;
   body: unknown;
   bytes: number;
+  /** The `Date` header, epoch ms, when present and valid. */
+  date: number | undefined;
+}
+
+function parseDateHeader(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -120,7 +128,12 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
       parsed = { message: text.slice(0, 200) };
     }
     if (!response.ok) return fail(classifyStatus(response.status, parsed));
-    return ok({ status: response.status, body: parsed, bytes: text.length });
+    return ok({
+      status: response.status,
+      body: parsed,
+      bytes: text.length,
+      date: parseDateHeader(response.headers.get('date')),
+    });
   }
 
   function memoResult(raw: ApiResult<RawResponse>): ApiResult<RemoteMemo> {
@@ -185,6 +198,7 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
         memos,
         nextPageToken: typeof body.nextPageToken === 'string' ? body.nextPageToken : '',
         bytes: raw.value.bytes,
+        ...(raw.value.date !== undefined ? { serverTime: raw.value.date } : {}),
       };
       return ok(page);
     },
@@ -210,6 +224,12 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
     },
     async remove(name) {
       const raw = await request('DELETE', memoPath(name));
+      return raw.ok ? ok(undefined) : raw;
+    },
+    async revokeToken(name) {
+      if (!/^users\/[^/]+\/personalAccessTokens\/[^/]+$/.test(name))
+        return fail({ kind: 'invalid', message: `not a personal access token name: ${name}` });
+      const raw = await request('DELETE', `/api/v1/${name.split('/').map(encodeURIComponent).join('/')}`);
       return raw.ok ? ok(undefined) : raw;
     },
     async events(onEvent: (event: ServerEvent) => void, signal: AbortSignal) {
@@ -271,7 +291,8 @@ export function parseServerEvent(data: string): ServerEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { type, name } = value as { type?: unknown; name?: unknown };
   if (typeof type !== 'string' || !EVENT_TYPES.has(type) || typeof name !== 'string') return undefined;
-  const memoName = name.startsWith('memos/') ? (name as MemoName) : undefined;
+  // [P5] Only a well-formed `memos/<id>` is ever fetched: a hint is data from the network.
+  const memoName = parseMemoName(name);
   if (!memoName) return undefined;
   return { type: type as Exclude<ServerEvent['type'], 'connected'>, name: memoName } as ServerEvent;
 }

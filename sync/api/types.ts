@@ -61,6 +61,8 @@ export interface ListPage {
   nextPageToken: string;
   /** Response size in bytes, for the benchmark and the delta-sync budget. */
   bytes: number;
+  /** The server's clock when it answered (its `Date` header), epoch ms; absent if unstated. */
+  serverTime?: number;
 }
 
 export interface CreateMemoInput {
@@ -88,6 +90,8 @@ export interface MemosApi {
     mask: readonly UpdatePath[],
   ): Promise<ApiResult<RemoteMemo>>;
   remove(name: MemoName): Promise<ApiResult<void>>;
+  /** Revokes one of the signed-in user's personal access tokens (`users/x/personalAccessTokens/y`). */
+  revokeToken(name: string): Promise<ApiResult<void>>;
   /**
    * Server-sent events until `signal` aborts or the stream ends. Resolves with the
    * reason the stream ended; never throws.

@@ -53,6 +53,12 @@ export interface LocalMemo extends MemoFields, DerivedMemoData {
   /** `users/{username}` once the server has told us; absent for never-synced memos */
   creator?: string;
   syncIssue?: MemoSyncIssue;
+  /**
+   * Restored from the Trash of another account than the one this notebook syncs with: kept
+   * on this device only. It never enters the outbox, so it never reaches this account
+   * unless the user chooses to upload the notebook there [A1].
+   */
+  localOnly?: true;
 }
 
 export function isVisibility(value: unknown): value is Visibility {

@@ -24,10 +24,11 @@ export interface PendingSummary {
 
 export type RemoteState = { present: true; memo: RemoteMemo } | { present: false };
 
+/** A memo with pending local changes, as the push sees it. */
 export interface PlanInput {
   name: MemoName;
   local: LocalMemo | undefined;
-  pending: PendingSummary | undefined;
+  pending: PendingSummary;
   base: RemoteMemo | undefined;
   remote: RemoteState;
 }
@@ -36,7 +37,9 @@ export interface PlanInput {
 export type SyncNotice =
   | { kind: 'recreated-after-remote-delete'; name: MemoName }
   | { kind: 'restored-after-remote-edit'; name: MemoName }
-  | { kind: 'conflict'; name: MemoName };
+  | { kind: 'conflict'; name: MemoName }
+  /** [R1] The server no longer has these memos: they were moved to the Trash here. */
+  | { kind: 'moved-to-trash'; names: MemoName[] };
 
 export interface ConflictDraft {
   /** Content this device wanted; the server keeps its own until the user decides. */
@@ -88,14 +91,8 @@ export function rebaseLocal(
 }
 
 export type MemoPlan =
-  /** Nothing to do. */
-  | { kind: 'noop' }
-  /** [P1] Take the server's memo: local := remote, base := remote. */
+  /** [D3] Take the server's memo over a local delete: local := remote, base := remote. */
   | { kind: 'apply-remote'; remote: RemoteMemo; notice?: SyncNotice }
-  /** [D1] The server deleted a memo this device has not changed: delete it here. */
-  | { kind: 'delete-local' }
-  /** [D4] Gone on both sides: drop the base and the outbox entries. */
-  | { kind: 'forget' }
   /** [C1] POST with memoId = uid; then [C2] PATCH pinned/state when needed. */
   | { kind: 'push-create'; fields: MemoFields; createTime: number; notice?: SyncNotice }
   /**
@@ -143,22 +140,25 @@ export function mergeFields(
   return conflict ? { merged, conflict } : { merged };
 }
 
+/** What a pull does with the server's copy of a memo that has no pending local changes. */
+export type CleanPlan = { kind: 'noop' } | { kind: 'apply-remote'; remote: RemoteMemo };
+
+/** [P1] A clean memo follows the server (unless it already equals it). */
+export function planClean(
+  local: LocalMemo | undefined,
+  base: RemoteMemo | undefined,
+  remote: RemoteMemo,
+): CleanPlan {
+  if (local && base && sameServerState(base, remote) && sameFields(local, remote)) return { kind: 'noop' };
+  return { kind: 'apply-remote', remote };
+}
+
+/**
+ * The push's plan for one memo with pending local changes. (Deletions caused by the server
+ * are decided by the pull planner, pull-plan.ts, never here.)
+ */
 export function planMemo(input: PlanInput): MemoPlan {
   const { local, pending, base, remote } = input;
-
-  if (!pending) {
-    if (remote.present) {
-      // [P1] A clean memo follows the server.
-      if (local && base && sameServerState(base, remote.memo) && sameFields(local, remote.memo))
-        return { kind: 'noop' };
-      return { kind: 'apply-remote', remote: remote.memo };
-    }
-    // [D1] Known to the server before, now gone, not changed here: delete locally.
-    if (base) return local ? { kind: 'delete-local' } : { kind: 'forget' };
-    // [C4] A local memo the server never had and no outbox entry (e.g. after disconnect): push it.
-    if (local) return { kind: 'push-create', fields: pickFields(local), createTime: local.createTime };
-    return { kind: 'noop' };
-  }
 
   if (pending.deleted || !local) {
     // [D4] A GET's 404 is not proof (Memos answers 404 to an anonymous read of an archived

@@ -16,6 +16,8 @@ export type StoreChange =
   /** `local`: a user's edit (wakes the sync); `sync`: the engine drained entries. */
   | { type: 'outbox'; origin: 'local' | 'sync' }
   | { type: 'conflicts' }
+  /** The Trash changed (a memo moved there, was restored, deleted forever or expired). */
+  | { type: 'trash' }
   | { type: 'meta'; keys: string[] }
   | { type: 'reset' };
 
@@ -49,6 +51,7 @@ export function parseStoreChange(data: unknown): StoreChange | undefined {
     case 'outbox':
       return { type: 'outbox', origin: message.origin === 'sync' ? 'sync' : 'local' };
     case 'conflicts':
+    case 'trash':
     case 'reset':
       return { type: message.type };
     default:

@@ -1,11 +1,19 @@
 /**
  * Applies a parsed import in ONE transaction (all or nothing), with its outbox entries.
  * Idempotent: a memo already present with the same fields is left alone, so importing the
- * same file twice creates no duplicates. When both sides have the memo with different
- * fields, the newer `updateTime` wins (the local copy is kept when it is newer or equal).
+ * same file twice creates no duplicates. Rules [B1–B3]:
+ *  - A clean memo (no pending local changes) takes the file's fields when the file's
+ *    `updateTime` is newer; otherwise the local copy is kept.
+ *  - A memo with pending local changes is never overwritten [B2]: its scalars (visibility,
+ *    pin, state) stay as this device set them, and the file's text is merged three ways
+ *    into the local text (ancestor: the last server copy, or the text it was created with);
+ *    text that cannot be merged becomes a visible conflict ("Imported version"), and a memo
+ *    that already has an unresolved conflict is left alone and counted.
  */
 import type { ImportedMemo } from '../core/backup-format';
-import { MEMO_FIELDS, type MemoField } from '../core/memo';
+import type { MemoName } from '../core/ids';
+import { MEMO_FIELDS, type MemoField, type MemoFields } from '../core/memo';
+import { mergeText } from '../core/text-merge';
 import type { ChangeFeed } from './change-feed';
 import { applyPatch, buildLocalMemo } from './notebook';
 import type { MemosDatabase } from './schema';
@@ -16,6 +24,16 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   keptLocal: number;
+  /** Memos with unsynced edits whose text in the file could not be merged (see Conflicts). */
+  conflicts: number;
+}
+
+/** The ancestor of a pending memo's text: the server copy last synced, or its creation text. */
+async function pendingAncestor(db: MemosDatabase, name: MemoName): Promise<string | undefined> {
+  const base = await db.bases.get(name);
+  if (base) return base.content;
+  const entries = await db.outbox.where('name').equals(name).toArray();
+  return entries.find((e) => e.op === 'create' && e.created)?.created?.content;
 }
 
 export async function applyImport(
@@ -24,14 +42,22 @@ export async function applyImport(
   memos: readonly ImportedMemo[],
   now: number,
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, keptLocal: 0 };
-  const touched: ImportedMemo['name'][] = [];
+  const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, keptLocal: 0, conflicts: 0 };
+  const touched: MemoName[] = [];
   await withStorageErrors(() =>
-    db.transaction('rw', db.memos, db.outbox, async () => {
+    db.transaction('rw', [db.memos, db.outbox, db.bases, db.conflicts], async () => {
       const existing = await db.memos.bulkGet(memos.map((m) => m.name));
+      const pending = new Set(
+        (
+          await db.outbox
+            .where('name')
+            .anyOf(memos.map((m) => m.name))
+            .toArray()
+        ).map((e) => e.name),
+      );
       for (const [index, incoming] of memos.entries()) {
         const current = existing[index];
-        const fields = {
+        const fields: MemoFields = {
           content: incoming.content,
           visibility: incoming.visibility,
           state: incoming.state,
@@ -53,15 +79,52 @@ export async function applyImport(
         const differs: MemoField[] = MEMO_FIELDS.filter((f) => current[f] !== fields[f]);
         if (differs.length === 0) {
           summary.unchanged++;
-        } else if (incoming.updateTime > current.updateTime) {
-          const { memo } = applyPatch(current, fields, incoming.updateTime);
-          await db.memos.put(memo);
-          await db.outbox.add({ name: incoming.name, op: 'update', fields: differs, at: now });
-          summary.updated++;
-          touched.push(incoming.name);
-        } else {
-          summary.keptLocal++;
+          continue;
         }
+        if (!pending.has(incoming.name) && !current.localOnly) {
+          if (incoming.updateTime > current.updateTime) {
+            const { memo } = applyPatch(current, fields, incoming.updateTime);
+            await db.memos.put(memo);
+            await db.outbox.add({ name: incoming.name, op: 'update', fields: differs, at: now });
+            summary.updated++;
+            touched.push(incoming.name);
+          } else {
+            summary.keptLocal++;
+          }
+          continue;
+        }
+        // [B2] Unsynced work here: only the text may change, and only by a clean merge.
+        if (current.content === incoming.content) {
+          summary.keptLocal++;
+          continue;
+        }
+        if (await db.conflicts.get(incoming.name)) {
+          summary.conflicts++;
+          continue;
+        }
+        const ancestor = await pendingAncestor(db, incoming.name);
+        const merge =
+          ancestor === undefined ? undefined : mergeText(current.content, ancestor, incoming.content);
+        if (merge?.ok) {
+          const { memo, changed } = applyPatch(current, { content: merge.text }, now);
+          if (changed.length > 0) {
+            await db.memos.put(memo);
+            if (!current.localOnly)
+              await db.outbox.add({ name: incoming.name, op: 'update', fields: changed, at: now });
+            summary.updated++;
+            touched.push(incoming.name);
+          } else summary.keptLocal++;
+          continue;
+        }
+        await db.conflicts.put({
+          name: incoming.name,
+          detectedAt: now,
+          origin: 'import',
+          localContent: current.content,
+          baseContent: ancestor ?? '',
+          remoteContent: incoming.content,
+        });
+        summary.conflicts++;
       }
     }),
   );
@@ -69,5 +132,6 @@ export async function applyImport(
     feed.publish({ type: 'memos', names: touched });
     feed.publish({ type: 'outbox', origin: 'local' });
   }
+  if (summary.conflicts > 0) feed.publish({ type: 'conflicts' });
   return summary;
 }

@@ -1,10 +1,15 @@
 /**
- * Typed access to the small `meta` key/value table: the server connection, the sync
- * cursor and the last sync status. Each key has one owner; values are validated on read
- * (the disk can hold anything), so a corrupt row reads as "absent", never as a crash.
+ * Typed access to the small `meta` key/value table: the server connection, the account
+ * identity the notebook syncs with, the sync cursor, the last sync status and the [S3]
+ * removal guard. Each key has one owner (this module; the names live in constants.ts);
+ * values are validated on read (the disk can hold anything), so a corrupt row reads as
+ * "absent", never as a crash.
  */
+import { META_KEYS } from '../constants';
+import { type MemoName, parseMemoName } from '../core/ids';
+import { EMPTY_LEDGER, type RemovalLedger } from '../core/removals';
 import type { ChangeFeed } from './change-feed';
-import type { MemosDatabase } from './schema';
+import type { AccountRef, MemosDatabase } from './schema';
 
 export interface Connection {
   /** '' = the origin that served the app (through its proxy) */
@@ -13,6 +18,12 @@ export interface Connection {
   user: string;
   displayName: string;
   connectedAt: number;
+  /**
+   * The personal access token's resource name (`users/x/personalAccessTokens/y`) when this
+   * app minted the token from a username and password; Disconnect revokes it [V3]. Absent
+   * for a token the user pasted, which the app never revokes.
+   */
+  mintedToken?: string;
 }
 
 export interface CursorState {
@@ -27,25 +38,59 @@ export interface SyncStatusRecord {
   /** One sentence for the user when phase is 'error' (or 'offline'). */
   message?: string;
   lastSyncAt?: number;
-  /** Deletions waiting for the user's approval [S3]. */
-  heldDeletions?: { names: string[]; localCount: number };
+  /** [S5] The token now signs in as another user than the one connected: sync waits. */
+  accountChanged?: { expected: string; actual: string };
 }
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optionalNumber = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-export const META_KEYS = {
-  connection: 'connection',
-  identity: 'sync.identity',
-  cursor: 'sync.cursor',
-  status: 'sync.status',
-} as const;
+const memoNames = (v: unknown): MemoName[] =>
+  Array.isArray(v) ? v.map(parseMemoName).filter((n): n is MemoName => n !== undefined) : [];
 
 /** Which server and account the bases belong to; kept across a disconnect. */
-export interface ServerIdentity {
-  serverUrl: string;
-  user: string;
+export type ServerIdentity = AccountRef;
+
+function parseIdentity(value: unknown): ServerIdentity | undefined {
+  if (!isObject(value) || typeof value.serverUrl !== 'string' || typeof value.user !== 'string')
+    return undefined;
+  return { serverUrl: value.serverUrl, user: value.user };
+}
+
+/** The notebook's account, read inside a caller's transaction (needs the meta table). */
+export async function readIdentity(db: MemosDatabase): Promise<ServerIdentity | undefined> {
+  return parseIdentity((await db.meta.get(META_KEYS.identity))?.value);
+}
+
+function parseLedger(value: unknown): RemovalLedger {
+  if (!isObject(value)) return EMPTY_LEDGER;
+  const ledger: RemovalLedger = {
+    reference: optionalNumber(value.reference) ?? 0,
+    removedSince: optionalNumber(value.removedSince) ?? 0,
+    approved: memoNames(value.approved),
+  };
+  const held = value.held;
+  if (isObject(held)) {
+    const names = memoNames(held.names);
+    if (names.length > 0) ledger.held = { names, localCount: optionalNumber(held.localCount) ?? 0 };
+  }
+  return ledger;
+}
+
+function parseStatus(value: unknown): SyncStatusRecord {
+  if (!isObject(value)) return { phase: 'idle' };
+  const phase = ['idle', 'syncing', 'offline', 'error'].includes(String(value.phase))
+    ? (value.phase as SyncPhase)
+    : 'idle';
+  const status: SyncStatusRecord = { phase };
+  if (typeof value.message === 'string') status.message = value.message;
+  const last = optionalNumber(value.lastSyncAt);
+  if (last !== undefined) status.lastSyncAt = last;
+  const changed = value.accountChanged;
+  if (isObject(changed) && typeof changed.expected === 'string' && typeof changed.actual === 'string') {
+    status.accountChanged = { expected: changed.expected, actual: changed.actual };
+  }
+  return status;
 }
 
 export interface MetaStore {
@@ -57,6 +102,10 @@ export interface MetaStore {
   setCursor(state: CursorState): Promise<void>;
   status(): Promise<SyncStatusRecord>;
   setStatus(status: SyncStatusRecord): Promise<void>;
+  /** [S3] The removal guard, with the standing question if any. */
+  removals(): Promise<RemovalLedger>;
+  /** Read-modify-write of the removal guard in one transaction. */
+  updateRemovals(update: (current: RemovalLedger) => RemovalLedger): Promise<RemovalLedger>;
 }
 
 export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore {
@@ -77,15 +126,11 @@ export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore 
         user: typeof value.user === 'string' ? value.user : '',
         displayName: typeof value.displayName === 'string' ? value.displayName : '',
         connectedAt: optionalNumber(value.connectedAt) ?? 0,
+        ...(typeof value.mintedToken === 'string' ? { mintedToken: value.mintedToken } : {}),
       };
     },
     setConnection: (connection) => write(META_KEYS.connection, connection),
-    async identity() {
-      const value = await read(META_KEYS.identity);
-      if (!isObject(value) || typeof value.serverUrl !== 'string' || typeof value.user !== 'string')
-        return undefined;
-      return { serverUrl: value.serverUrl, user: value.user };
-    },
+    identity: async () => parseIdentity(await read(META_KEYS.identity)),
     setIdentity: (identity) => write(META_KEYS.identity, identity),
     async cursor() {
       const value = await read(META_KEYS.cursor);
@@ -93,25 +138,17 @@ export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore 
       return { cursor: optionalNumber(value.cursor), lastFullAt: optionalNumber(value.lastFullAt) };
     },
     setCursor: (state) => write(META_KEYS.cursor, state),
-    async status() {
-      const value = await read(META_KEYS.status);
-      if (!isObject(value)) return { phase: 'idle' };
-      const phase = ['idle', 'syncing', 'offline', 'error'].includes(String(value.phase))
-        ? (value.phase as SyncPhase)
-        : 'idle';
-      const status: SyncStatusRecord = { phase };
-      if (typeof value.message === 'string') status.message = value.message;
-      const last = optionalNumber(value.lastSyncAt);
-      if (last !== undefined) status.lastSyncAt = last;
-      const held = value.heldDeletions;
-      if (isObject(held) && Array.isArray(held.names)) {
-        status.heldDeletions = {
-          names: held.names.filter((n): n is string => typeof n === 'string'),
-          localCount: optionalNumber(held.localCount) ?? 0,
-        };
-      }
-      return status;
-    },
+    status: async () => parseStatus(await read(META_KEYS.status)),
     setStatus: (status) => write(META_KEYS.status, status),
+    removals: async () => parseLedger(await read(META_KEYS.removals)),
+    async updateRemovals(update) {
+      const next = await db.transaction('rw', db.meta, async () => {
+        const value = update(parseLedger((await db.meta.get(META_KEYS.removals))?.value));
+        await db.meta.put({ key: META_KEYS.removals, value });
+        return value;
+      });
+      feed.publish({ type: 'meta', keys: [META_KEYS.removals] });
+      return next;
+    },
   };
 }

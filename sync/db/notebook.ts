@@ -1,7 +1,9 @@
 /**
  * Local edits to the notebook. Every change to `memos` writes its outbox entry in the
  * SAME Dexie transaction, so an edit and its record for sync commit or fail together
- * (nothing is queued in memory). Listeners are told only after the commit.
+ * (nothing is queued in memory). Listeners are told only after the commit. A memo kept on
+ * this device only (`localOnly`, restored from another account's Trash) gets no outbox
+ * entries [A1]. Deleting moves the memo to the Trash in the same transaction [R1].
  * Content rules: never empty; at most `contentLimitBytes` UTF-8 bytes (the server's limit).
  */
 import { deriveMemoData } from '../core/derive';
@@ -18,8 +20,9 @@ import {
 import { setTaskChecked } from '../core/tasks';
 import { mergeText } from '../core/text-merge';
 import type { ChangeFeed } from './change-feed';
-import type { MemosDatabase, OutboxEntry } from './schema';
+import type { MemosDatabase } from './schema';
 import { withStorageErrors } from './storage-errors';
+import { trashMemos } from './trash';
 
 export class ContentRejectedError extends Error {
   readonly reason: 'empty' | 'too-long';
@@ -116,18 +119,6 @@ export function createNotebook(deps: NotebookDeps): Notebook {
     throw new ContentRejectedError('too-long', describeTooLong(check.bytes, limit()));
   }
 
-  async function writeChange(memo: LocalMemo | undefined, entry: OutboxEntry, name: MemoName): Promise<void> {
-    await withStorageErrors(() =>
-      db.transaction('rw', db.memos, db.outbox, async () => {
-        if (memo) await db.memos.put(memo);
-        else await db.memos.delete(name);
-        await db.outbox.add(entry);
-      }),
-    );
-    feed.publish({ type: 'memos', names: [name], rows: [memo ?? null] });
-    feed.publish({ type: 'outbox', origin: 'local' });
-  }
-
   async function update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined> {
     if (patch.content !== undefined) assertContent(patch.content);
     const time = now();
@@ -142,7 +133,7 @@ export function createNotebook(deps: NotebookDeps): Notebook {
         changed = applied.changed;
         if (changed.length === 0) return;
         await db.memos.put(applied.memo);
-        await db.outbox.add({ name, op: 'update', fields: changed, at: time });
+        if (!current.localOnly) await db.outbox.add({ name, op: 'update', fields: changed, at: time });
       }),
     );
     if (changed.length > 0) {
@@ -162,11 +153,20 @@ export function createNotebook(deps: NotebookDeps): Notebook {
         { content: input.content, visibility: input.visibility, state: 'NORMAL', pinned: false },
         { createTime: time, updateTime: time },
       );
-      await writeChange(
-        memo,
-        { name, op: 'create', fields: [...MEMO_FIELDS], at: time, created: pickFields(memo) },
-        name,
+      await withStorageErrors(() =>
+        db.transaction('rw', db.memos, db.outbox, async () => {
+          await db.memos.put(memo);
+          await db.outbox.add({
+            name,
+            op: 'create',
+            fields: [...MEMO_FIELDS],
+            at: time,
+            created: pickFields(memo),
+          });
+        }),
       );
+      feed.publish({ type: 'memos', names: [name], rows: [memo] });
+      feed.publish({ type: 'outbox', origin: 'local' });
       return memo;
     },
     update,
@@ -195,7 +195,7 @@ export function createNotebook(deps: NotebookDeps): Notebook {
           changed = applied.changed;
           if (changed.length === 0) return;
           await db.memos.put(applied.memo);
-          await db.outbox.add({ name, op: 'update', fields: changed, at: time });
+          if (!current.localOnly) await db.outbox.add({ name, op: 'update', fields: changed, at: time });
         }),
       );
       if (changed.length > 0 && outcome.kind === 'saved') {
@@ -212,13 +212,23 @@ export function createNotebook(deps: NotebookDeps): Notebook {
       return update(name, { content });
     },
     async remove(name) {
-      const existing = await db.memos.get(name);
-      if (!existing) return;
-      await writeChange(
-        undefined,
-        { name, op: 'delete', fields: [], at: now(), deleted: pickFields(existing) },
-        name,
+      const time = now();
+      const removed = await withStorageErrors(() =>
+        db.transaction('rw', [db.memos, db.outbox, db.conflicts, db.trash, db.meta], async () => {
+          const existing = await db.memos.get(name);
+          if (!existing) return undefined;
+          if (!existing.localOnly) {
+            await db.outbox.add({ name, op: 'delete', fields: [], at: time, deleted: pickFields(existing) });
+          }
+          await trashMemos(db, [existing], 'deleted-here', time);
+          return existing;
+        }),
       );
+      if (!removed) return;
+      feed.publish({ type: 'memos', names: [name], rows: [null] });
+      if (!removed.localOnly) feed.publish({ type: 'outbox', origin: 'local' });
+      feed.publish({ type: 'trash' });
+      feed.publish({ type: 'conflicts' });
     },
     get: (name) => db.memos.get(name),
   };

@@ -19,8 +19,13 @@
  *                 (Float32Array) with the modelId and contentHash it belongs to.
  *  - recallIndex: the persisted HNSW index's label <-> chunk map and bookkeeping
  *                 (validated on load; the index file itself lives in hnswlib's IDBFS).
+ *  v3 (the Trash, sync/db/trash.ts):
+ *  - trash:       every memo removed from the notebook, by the user or because the server
+ *                 no longer has it, with its conflict record and the account it belonged
+ *                 to; kept 30 days, restorable.
  */
 import Dexie, { type Table } from 'dexie';
+import { DEFAULT_DB_NAME } from '../constants';
 import type { MemoName } from '../core/ids';
 import type { LocalMemo, MemoField, MemoFields, MemoState } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
@@ -45,10 +50,16 @@ export interface OutboxEntry {
   created?: MemoFields;
 }
 
-/** A content edit that could not be merged: the server kept its version, this is ours. */
+/**
+ * A content edit that could not be merged. From sync: the server kept its version
+ * (`remoteContent`, which the memo shows) and `localContent` is ours. From an import
+ * (`origin: 'import'`): the memo keeps this device's unsynced text (`localContent`) and
+ * `remoteContent` is the imported file's version.
+ */
 export interface ConflictRecord {
   name: MemoName;
   detectedAt: number;
+  origin?: 'import';
   localContent: string;
   baseContent: string;
   remoteContent: string;
@@ -87,6 +98,28 @@ export interface RecallIndexRow {
   value: unknown;
 }
 
+/** Why a memo left the notebook. */
+export type TrashReason = 'deleted-here' | 'deleted-on-server' | 'left-with-account';
+
+/** The server account a memo belonged to (the notebook's identity when it was removed). */
+export interface AccountRef {
+  serverUrl: string;
+  user: string;
+}
+
+/** v3: one memo in the Trash. */
+export interface TrashRow {
+  name: MemoName;
+  memo: LocalMemo;
+  /** Its unresolved conflict record, kept with it. */
+  conflict?: ConflictRecord;
+  /** epoch ms, device clock */
+  removedAt: number;
+  reason: TrashReason;
+  /** Absent for a memo of a notebook never connected to a server. */
+  account?: AccountRef;
+}
+
 export interface SchemaVersion {
   version: number;
   stores: Record<string, string | null>;
@@ -112,11 +145,15 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       recallIndex: '&key',
     },
   },
+  {
+    version: 3,
+    stores: {
+      trash: '&name, removedAt',
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]?.version ?? 1;
-
-export const DEFAULT_DB_NAME = 'memos-offline';
 
 export class MemosDatabase extends Dexie {
   memos!: Table<LocalMemo, MemoName>;
@@ -127,6 +164,7 @@ export class MemosDatabase extends Dexie {
   recallDocs!: Table<RecallDocRow, MemoName>;
   embeddings!: Table<EmbeddingRow, [MemoName, number]>;
   recallIndex!: Table<RecallIndexRow, string>;
+  trash!: Table<TrashRow, MemoName>;
 
   constructor(name: string = DEFAULT_DB_NAME, upToVersion: number = CURRENT_SCHEMA_VERSION) {
     super(name);

@@ -16,6 +16,8 @@ export const PAGE_SIZE = 1000;
 export interface ListingStats {
   requests: number;
   bytes: number;
+  /** The server's clock (epoch ms) as its latest listing answer stated it, when it did. */
+  serverTime?: number;
 }
 
 export interface ListingOptions {
@@ -59,6 +61,7 @@ export async function listMemos(
     });
     if (page.ok) {
       stats.bytes += page.value.bytes;
+      if (page.value.serverTime !== undefined) stats.serverTime = page.value.serverTime;
       for (const memo of page.value.memos) found.set(memo.name, memo);
     }
     return page;

@@ -1,24 +1,21 @@
 /**
- * Pulling [P1–P5, D1, S2–S4]: a delta (memos updated since the cursor, with overlap) or a
- * full listing, plus single memos named by live-event hints. Clean memos take the
- * server's state; memos with pending local changes are left to the push [P2]. Deletions
- * come only from a complete listing or a 404, each confirmed by a GET, and a large batch
- * waits for the user's approval.
+ * Pulling [P1–P5, D1, S2–S4], the I/O shell around the pure pull planner
+ * (core/pull-plan.ts) and the removal guard (core/removals.ts): list (delta or complete),
+ * fetch the memos live hints name, plan, confirm each listing removal with its own GET,
+ * verify the credential again, and only then move removed memos to the Trash. Every
+ * decision is made by the pure functions; this module only fetches and applies.
  */
 
 import type { ApiFailure, MemosApi } from '../api/types';
 import type { MemoName } from '../core/ids';
-import { planMemo } from '../core/plan';
+import { planPull } from '../core/pull-plan';
 import type { RemoteMemo } from '../core/remote';
+import { decideRemovals, type RemovalLedger } from '../core/removals';
 import { type ListingStats, listAllStates } from './listing';
 import type { SyncStore } from './sync-store';
 
 /** Seconds of overlap on delta pulls: writes committed late within a second are not missed. */
 export const DELTA_OVERLAP_MS = 5_000;
-/** [S3] Ask before one reconciliation deletes more than this share of local memos… */
-export const MASS_DELETE_RATIO = 0.2;
-/** …and more than this many. */
-export const MASS_DELETE_MIN = 10;
 
 export interface PullOptions {
   user: string;
@@ -26,28 +23,36 @@ export interface PullOptions {
   /** epoch ms of the newest server update seen so far; undefined forces a full listing */
   cursor: number | undefined;
   hints: readonly MemoName[];
-  /** Deletions the user has approved after a [S3] question. */
-  approvedDeletions: ReadonlySet<MemoName>;
+  /** [S3] The removal guard's state before this pull. */
+  ledger: RemovalLedger;
+  /** Persists the guard's new state; called before anything is removed. */
+  saveLedger(ledger: RemovalLedger): Promise<void>;
 }
 
 export interface PullResult {
   applied: number;
-  deleted: number;
+  /** Memos moved to the Trash because the server no longer has them. */
+  trashed: MemoName[];
   cursor: number | undefined;
   stats: ListingStats;
-  /** [S3] Deletions held back for the user's approval. */
-  heldDeletions?: { names: MemoName[]; localCount: number };
+  ledger: RemovalLedger;
   error?: ApiFailure;
 }
 
 export async function pull(api: MemosApi, store: SyncStore, options: PullOptions): Promise<PullResult> {
   const stats: ListingStats = { requests: 0, bytes: 0 };
-  const full = options.mode === 'full' || options.cursor === undefined;
-  const result: PullResult = { applied: 0, deleted: 0, cursor: options.cursor, stats };
+  const complete = options.mode === 'full' || options.cursor === undefined;
+  const result: PullResult = {
+    applied: 0,
+    trashed: [],
+    cursor: options.cursor,
+    stats,
+    ledger: options.ledger,
+  };
 
   const listing = await listAllStates(
     api,
-    full
+    complete
       ? { user: options.user, by: 'create' }
       : { user: options.user, by: 'update', since: (options.cursor ?? 0) - DELTA_OVERLAP_MS },
     stats,
@@ -55,83 +60,60 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
   if (!listing.ok) return { ...result, error: listing.error };
   const remote = listing.value;
 
-  // [P5] Hints: fetch each named memo; a 404 makes it a deletion candidate.
-  const missing = new Set<MemoName>();
+  // [P5] Hints: fetch each named memo. Events also name other users' PUBLIC/PROTECTED memos:
+  // those are not ours to mirror, nor is one made PRIVATE since the event (403).
+  const hintsGone = new Set<MemoName>();
   for (const name of options.hints) {
     if (remote.has(name)) continue;
     stats.requests++;
     const got = await api.get(name);
-    // Events also name other users' PUBLIC/PROTECTED memos: those are not ours to mirror,
-    // nor is one made PRIVATE since the event (403; our own memos are always readable).
     if (got.ok) {
       if (got.value.creator === options.user) remote.set(name, got.value);
-    } else if (got.error.kind === 'not-found') missing.add(name);
+    } else if (got.error.kind === 'not-found') hintsGone.add(name);
     else if (got.error.kind !== 'forbidden') return { ...result, error: got.error };
   }
 
   const pending = new Set((await store.pending()).map((p) => p.name));
-  const names = [...remote.keys()];
-  const locals = await store.locals(names);
-  const bases = await store.bases(names);
-  const toApply: RemoteMemo[] = [];
-  for (const memo of remote.values()) {
-    result.cursor = Math.max(result.cursor ?? 0, memo.updateTime);
-    if (pending.has(memo.name)) continue; // [P2]
-    const plan = planMemo({
-      name: memo.name,
-      local: locals.get(memo.name),
-      pending: undefined,
-      base: bases.get(memo.name),
-      remote: { present: true, memo },
-    });
-    if (plan.kind === 'apply-remote') toApply.push(memo);
-  }
-  result.applied = (await store.applyRemote(toApply)).length;
-  // [P3] An empty complete listing still starts the delta cursor (at the epoch), so the next
-  // passes are deltas instead of full listings forever.
-  if (full && result.cursor === undefined) result.cursor = 0;
+  const plan = planPull({
+    complete,
+    remote,
+    hintsGone,
+    pending,
+    locals: await store.locals([...remote.keys()]),
+    bases: complete ? await store.bases() : await store.bases([...remote.keys(), ...hintsGone]),
+    cursor: options.cursor,
+    serverTime: stats.serverTime,
+  });
+  result.applied = (await store.applyRemote(plan.apply)).length;
+  result.cursor = plan.cursor;
 
-  // Deletion candidates: synced memos absent from a complete listing, or 404 on a hint [D1].
-  // A set: a hinted memo that 404s is also absent from the full listing (counted once).
-  const candidates = new Set<MemoName>(missing);
-  if (full) {
-    for (const name of (await store.bases()).keys()) if (!remote.has(name)) candidates.add(name);
-  }
-  const clean = [...candidates].filter((name) => !pending.has(name));
-  const allBases = await store.bases(clean);
-  const deletable = clean.filter((name) => allBases.has(name));
-  if (deletable.length === 0) return result;
-
-  const localCount = await store.localCount();
-  const unapproved = deletable.filter((name) => !options.approvedDeletions.has(name));
-  if (unapproved.length > MASS_DELETE_MIN && unapproved.length > localCount * MASS_DELETE_RATIO) {
-    result.heldDeletions = { names: deletable, localCount }; // [S3]
-    return result;
-  }
-  // [S4] Confirm each deletion with the server itself before deleting anything locally.
+  // [S4] Confirm each listing candidate with the server itself; one that is back is applied.
   const confirmed: MemoName[] = [];
-  for (const name of deletable) {
-    if (missing.has(name)) {
-      confirmed.push(name);
-      continue;
-    }
+  const reappeared: RemoteMemo[] = [];
+  for (const name of plan.confirm) {
     stats.requests++;
     const got = await api.get(name);
     if (got.ok) {
-      result.applied += (await store.applyRemote([got.value])).length;
-    } else if (got.error.kind === 'not-found') {
-      confirmed.push(name);
-    } else {
-      return { ...result, error: got.error };
-    }
+      if (got.value.creator === options.user) reappeared.push(got.value);
+    } else if (got.error.kind === 'not-found') confirmed.push(name);
+    else return { ...result, error: got.error };
   }
-  if (confirmed.length > 0) {
+  result.applied += (await store.applyRemote(reappeared)).length;
+
+  if (confirmed.length > 0 || plan.removeNow.length > 0) {
     // [S1, S4] A token revoked mid-pass turns reads anonymous, and Memos answers 404 to an
-    // anonymous read of an archived memo: verify the credential again before deleting.
+    // anonymous read of an archived memo: verify the credential again before removing
+    // anything, or asking the user about it.
     stats.requests++;
     const me = await api.me();
     if (!me.ok) return { ...result, error: me.error };
   }
-  result.deleted = (await store.deleteLocal(confirmed)).length;
+  const decision = complete
+    ? decideRemovals(confirmed, await store.localCount(), options.ledger)
+    : { remove: [], ledger: options.ledger };
+  const removals = [...plan.removeNow, ...decision.remove];
+  await options.saveLedger(decision.ledger);
+  result.ledger = decision.ledger;
+  result.trashed = await store.moveToTrash(removals, 'deleted-on-server');
   return result;
 }

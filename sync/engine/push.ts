@@ -7,8 +7,9 @@
  */
 
 import type { ApiFailure, ApiResult, MemosApi, UpdatePath } from '../api/types';
-import { type MemoName, memoNameOf, newMemoUid, uidOf } from '../core/ids';
+import { type MemoName, type MemoUid, memoNameOf, uidOf } from '../core/ids';
 import type { LocalMemo, MemoFields } from '../core/memo';
+import { assertNever } from '../core/never';
 import { type MemoPlan, planMemo, type RemoteState, type SyncNotice } from '../core/plan';
 import type { RemoteMemo } from '../core/remote';
 import type { PendingEntry, SyncStore } from './sync-store';
@@ -33,13 +34,20 @@ function patchOf(fields: MemoFields, mask: readonly (keyof MemoFields)[]): Parti
   return patch;
 }
 
-export async function pushOutbox(
-  api: MemosApi,
-  store: SyncStore,
-  entries: readonly PendingEntry[],
+export interface PushContext {
+  api: MemosApi;
+  store: SyncStore;
   /** The signed-in user (`users/<name>`), to tell our memos from other accounts'. */
-  user?: string,
+  user: string;
+  /** Makes the uid of a memo that must move away from another account's uid [C3]. */
+  newUid: () => MemoUid;
+}
+
+export async function pushOutbox(
+  context: PushContext,
+  entries: readonly PendingEntry[],
 ): Promise<PushResult> {
+  const { api, store, user } = context;
   const result: PushResult = { pushed: 0, rejected: 0, requests: 0, notices: [] };
   const names = entries.map((e) => e.name);
   const locals = await store.locals(names);
@@ -76,12 +84,6 @@ export async function pushOutbox(
   ): Promise<ApiFailure | undefined> {
     const { name, maxSeq } = entry;
     switch (plan.kind) {
-      case 'noop':
-      case 'delete-local':
-        return undefined;
-      case 'forget':
-        await store.forget(name, maxSeq);
-        return undefined;
       case 'apply-remote':
         await store.restored(name, maxSeq, plan.remote);
         if (plan.notice) result.notices.push(plan.notice);
@@ -105,7 +107,7 @@ export async function pushOutbox(
           if (created.error.kind !== 'already-exists' || depth > 1) return created.error;
           // [C3] It exists already (an earlier attempt landed): read it and merge, never duplicate.
           const remote = await readRemote(name);
-          if (remote.ok && remote.value.present && (!user || remote.value.memo.creator === user)) {
+          if (remote.ok && remote.value.present && remote.value.memo.creator === user) {
             return execute(
               entry,
               local,
@@ -119,7 +121,7 @@ export async function pushOutbox(
           // one server [V2]. With the credential still valid, the memo takes a new uid.
           const me = await call(() => api.me());
           if (!me.ok) return me.error;
-          const moved = await store.rekey(name, memoNameOf(newMemoUid()));
+          const moved = await store.rekey(name, memoNameOf(context.newUid()));
           if (!moved) return undefined; // deleted here meanwhile: nothing left to create
           const movedEntry: PendingEntry = { ...entry, name: moved.name };
           return execute(
@@ -164,6 +166,8 @@ export async function pushOutbox(
         result.pushed++;
         return undefined;
       }
+      default:
+        return assertNever(plan, 'push plan');
     }
   }
 

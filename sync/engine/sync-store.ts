@@ -2,8 +2,9 @@
  * Persistence of sync results. Every write re-checks, inside its transaction, that no
  * local change slipped in since the plan was made [O3, P2]: a remote state is applied
  * only to memos still without pending entries, and a push result replaces the local row
- * only when no newer outbox entry exists (otherwise only the base moves). Listeners
- * hear about changes after each commit.
+ * only when no newer outbox entry exists (otherwise only the base moves). A memo sync
+ * removes goes to the Trash in the same transaction [R1]. Listeners hear about changes
+ * after each commit.
  */
 import type { MemoName } from '../core/ids';
 import { type LocalMemo, MEMO_FIELDS, type MemoFields, pickFields } from '../core/memo';
@@ -11,8 +12,9 @@ import { type ConflictDraft, carryConflict, type PendingSummary, rebaseLocal } f
 import { localFromRemote, type RemoteMemo } from '../core/remote';
 import type { ChangeFeed } from '../db/change-feed';
 import { applyPatch } from '../db/notebook';
-import type { ConflictRecord, MemosDatabase } from '../db/schema';
+import type { ConflictRecord, MemosDatabase, TrashReason } from '../db/schema';
 import { withStorageErrors } from '../db/storage-errors';
+import { leaveTrash, trashMemos } from '../db/trash';
 
 export interface PendingEntry extends PendingSummary {
   name: MemoName;
@@ -26,8 +28,11 @@ export interface SyncStore {
   localCount(): Promise<number>;
   /** [P1, P2] Applies server states to memos that are (still) clean. Returns the names applied. */
   applyRemote(remotes: readonly RemoteMemo[]): Promise<MemoName[]>;
-  /** [D1] Deletes memos the server no longer has, if (still) clean. */
-  deleteLocal(names: readonly MemoName[]): Promise<MemoName[]>;
+  /**
+   * [D1, R1] Moves memos the server no longer has to the Trash (and drops their bases), if
+   * they are (still) clean. Returns the names moved.
+   */
+  moveToTrash(names: readonly MemoName[], reason: TrashReason): Promise<MemoName[]>;
   /** [D4] Drops base and outbox entries up to maxSeq. */
   forget(name: MemoName, maxSeq: number): Promise<void>;
   /**
@@ -56,7 +61,7 @@ export interface SyncStore {
 }
 
 export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => number): SyncStore {
-  const tables = [db.memos, db.outbox, db.bases, db.conflicts] as const;
+  const tables = [db.memos, db.outbox, db.bases, db.conflicts, db.trash, db.meta] as const;
   const tx = <T>(work: () => Promise<T>) => withStorageErrors(() => db.transaction('rw', [...tables], work));
   const announce = (names: readonly MemoName[], extra: Array<'outbox' | 'conflicts'> = []) => {
     if (names.length > 0) feed.publish({ type: 'memos', names: [...names] });
@@ -126,19 +131,25 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
     async applyRemote(remotes) {
       if (remotes.length === 0) return [];
       const applied = await tx(async () => {
-        const names = remotes.map((r) => r.name);
-        const dirty = new Set((await db.outbox.where('name').anyOf(names).toArray()).map((e) => e.name));
+        const incoming = remotes.map((r) => r.name);
+        const dirty = new Set((await db.outbox.where('name').anyOf(incoming).toArray()).map((e) => e.name));
         const clean = remotes.filter((r) => !dirty.has(r.name));
         await db.bases.bulkPut(clean);
         await db.memos.bulkPut(clean.map(localFromRemote));
-        return clean.map((r) => r.name);
+        const names = clean.map((r) => r.name);
+        // [R5] A memo the server has again (restored there, or re-created elsewhere) leaves the Trash.
+        return { names, back: await leaveTrash(db, names) };
       });
-      announce(applied);
-      return applied;
+      announce(applied.names);
+      if (applied.back > 0) {
+        feed.publish({ type: 'trash' });
+        feed.publish({ type: 'conflicts' });
+      }
+      return applied.names;
     },
-    async deleteLocal(names) {
+    async moveToTrash(names, reason) {
       if (names.length === 0) return [];
-      const deleted = await tx(async () => {
+      const moved = await tx(async () => {
         const dirty = new Set(
           (
             await db.outbox
@@ -148,12 +159,14 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
           ).map((e) => e.name),
         );
         const clean = names.filter((n) => !dirty.has(n));
-        await db.memos.bulkDelete(clean);
+        const rows = (await db.memos.bulkGet(clean)).filter((m): m is LocalMemo => m !== undefined);
+        await trashMemos(db, rows, reason, now());
         await db.bases.bulkDelete(clean);
         return clean;
       });
-      announce(deleted);
-      return deleted;
+      announce(moved);
+      if (moved.length > 0) feed.publish({ type: 'trash' });
+      return moved;
     },
     async forget(name, maxSeq) {
       await tx(async () => {
@@ -193,9 +206,14 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         await db.bases.put(server);
         const newer = await hasPendingAfter(name, maxSeq);
         await dropOutbox(name, maxSeq);
-        if (!newer) await db.memos.put(localFromRemote(server));
+        if (!newer) {
+          await db.memos.put(localFromRemote(server));
+          // [D3, R5] The delete lost to a remote edit: the memo is back, so it leaves the Trash.
+          await leaveTrash(db, [name]);
+        }
       });
-      announce([name], ['outbox']);
+      announce([name], ['outbox', 'conflicts']);
+      feed.publish({ type: 'trash' });
     },
     async rejected(name, message) {
       await tx(async () => {

@@ -4,7 +4,7 @@
  * (workers/background-sync/entry.ts). Harmless where unsupported.
  */
 
-export const BACKGROUND_SYNC_TAG = 'memos-offline-sync';
+import { BACKGROUND_SYNC_TAG } from '../constants';
 
 interface SyncManagerLike {
   register(tag: string): Promise<void>;

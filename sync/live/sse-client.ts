@@ -1,7 +1,13 @@
 /**
  * Keeps the server-sent event stream open while online [P5]: events are only hints (the
  * named memo is then pulled), so a lost or reordered event costs nothing but latency.
- * Reconnects with exponential backoff and jitter; a refused credential stops it.
+ * Invariants [T3]:
+ *  - Every (re)connect reports `onConnected` (anything may have been missed: catch up).
+ *  - A stream counts as healthy only once it stayed open `healthyAfterMs` or delivered an
+ *    event; one that opens and closes at once is a failure like any other, so reconnects
+ *    (and the catch-up passes they trigger) back off exponentially with jitter instead of
+ *    running every second or two.
+ *  - A refused credential stops it; `stop()` ends it for good.
  */
 
 import type { MemosApi } from '../api/types';
@@ -13,39 +19,46 @@ export interface LiveEventsDeps {
   onHint(name: MemoName): void;
   /** Called when the stream (re)connects: anything may have been missed meanwhile. */
   onConnected(): void;
+  now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   random(): number;
+  /** How long a stream must stay open to reset the backoff (default 30 s). */
+  healthyAfterMs?: number;
 }
 
 export interface LiveEvents {
   stop(): void;
 }
 
+export const HEALTHY_STREAM_MS = 30_000;
+
 export function startLiveEvents(deps: LiveEventsDeps): LiveEvents {
   const controller = new AbortController();
+  const healthyAfterMs = deps.healthyAfterMs ?? HEALTHY_STREAM_MS;
   let failures = 0;
   let timer: unknown;
 
   async function connect(): Promise<void> {
     if (controller.signal.aborted) return;
-    let connectedOnce = false;
+    let openedAt: number | undefined;
+    let delivered = false;
     const ended = await deps.api.events((event) => {
       if (event.type === 'connected') {
-        connectedOnce = true;
-        failures = 0;
+        openedAt = deps.now();
         deps.onConnected();
-      } else if (
-        event.type === 'memo.created' ||
-        event.type === 'memo.updated' ||
-        event.type === 'memo.deleted'
-      ) {
+        return;
+      }
+      delivered = true;
+      failures = 0;
+      if (event.type === 'memo.created' || event.type === 'memo.updated' || event.type === 'memo.deleted') {
         deps.onHint(event.name);
       }
     }, controller.signal);
     if (controller.signal.aborted) return;
     if (ended.kind === 'unauthorized' || ended.kind === 'forbidden') return;
-    if (!connectedOnce) failures++;
+    const healthy = delivered || (openedAt !== undefined && deps.now() - openedAt >= healthyAfterMs);
+    failures = healthy ? 0 : failures + 1;
     timer = deps.setTimeout(() => void connect(), backoffDelay(Math.max(1, failures), deps.random));
   }
 

@@ -5,11 +5,11 @@
  * tab leads, which is still safe because each sync step is transactional.
  */
 
+import { SYNC_LOCK_NAME } from '../constants';
+
 export interface LockManagerLike {
   request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
 }
-
-export const SYNC_LOCK_NAME = 'memos-offline-sync';
 
 export function whileLeader(locks: LockManagerLike | undefined, lead: () => () => void): { release(): void } {
   const controller = new AbortController();

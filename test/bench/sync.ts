@@ -7,11 +7,12 @@
  */
 import 'fake-indexeddb/auto';
 import { createHttpMemosApi, type FetchLike } from '../../sync/api/http-client';
+import { newMemoUid } from '../../sync/core/ids';
 import { createChangeFeed } from '../../sync/db/change-feed';
 import { createMetaStore } from '../../sync/db/meta';
 import { createNotebook } from '../../sync/db/notebook';
 import { MemosDatabase } from '../../sync/db/schema';
-import { createSyncEngine } from '../../sync/engine/engine';
+import { runSyncPass } from '../../sync/engine/sync-pass';
 import { createSyncStore } from '../../sync/engine/sync-store';
 import { startMemos } from '../helpers/memos-instance';
 import { makeCorpus } from './corpus';
@@ -50,17 +51,29 @@ async function seedServer(baseUrl: string, token: string): Promise<void> {
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
+/** A device running the app's own composition of a sync pass (sync/engine/sync-pass.ts). */
 function device(name: string, baseUrl: string, token: string, counter: { requests: number; bytes: number }) {
   const db = new MemosDatabase(name);
   const feed = createChangeFeed(name, undefined);
   const now = () => Date.now();
   const meta = createMetaStore(db, feed);
-  const engine = createSyncEngine({
-    api: createHttpMemosApi({ baseUrl, token, fetch: countingFetch(counter), timeoutMs: 120_000 }),
-    store: createSyncStore(db, feed, now),
-    cursor: { load: meta.cursor, save: meta.setCursor },
-    now,
-  });
+  const api = createHttpMemosApi({ baseUrl, token, fetch: countingFetch(counter), timeoutMs: 120_000 });
+  const store = createSyncStore(db, feed, now);
+  const engine = {
+    syncOnce: (request: { mode: 'full' | 'delta' }) =>
+      runSyncPass(
+        {
+          api,
+          store,
+          meta,
+          now,
+          newUid: () => newMemoUid(),
+          isOnline: () => true,
+          expectedUser: 'users/admin',
+        },
+        request,
+      ),
+  };
   return { db, engine, notebook: createNotebook({ db, feed, now }) };
 }
 

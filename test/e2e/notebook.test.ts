@@ -1,8 +1,8 @@
 /**
  * Issue 2 end to end, in Debian's Chromium against the production build served by our
  * own server: the accessible-name contract, offline capture, reload offline from the
- * service worker, a browser restart with the same profile, hostile Markdown, the share
- * target, the 8 KiB limit, export/import, and the "Reload to update" prompt.
+ * service worker, a browser restart with the same profile, hostile Markdown, the 8 KiB
+ * limit, export/import, and the "Reload to update" prompt.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -242,25 +242,6 @@ describe('offline notebook in Chromium', () => {
         await link.click({ modifiers: ['Alt'] }).catch(() => undefined);
       expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss ?? null)).toBeNull();
       expect(dialogs).toEqual([]);
-    });
-  });
-
-  it('turns a share-target launch into a new memo, once', async () => {
-    await withBrowser(async ({ context }) => {
-      const page = await context.newPage();
-      const query = new URLSearchParams({
-        title: 'Recipe',
-        text: 'Shared from another app',
-        url: 'https://example.com/pasta',
-      });
-      await page.goto(`${app.url}/share?${query.toString()}`);
-      const memo = page.getByRole('article').filter({ hasText: 'Shared from another app' });
-      await memo.waitFor();
-      expect(await memo.textContent()).toContain('https://example.com/pasta');
-      expect(new URL(page.url()).pathname).toBe('/');
-      await page.reload();
-      await memo.waitFor();
-      expect(await page.getByRole('article').count()).toBe(1);
     });
   });
 

@@ -1,9 +1,12 @@
 /**
  * Connecting through the sync controller to the real Memos v0.30.0 server: the version
- * check [V1], moving a notebook between accounts and servers [V2], and the one-time
- * exchange of a username and password for a personal access token [V3].
+ * check [V1], moving a notebook between accounts and servers only after asking [V2, A1]
+ * (and what the Trash does with another account's memos [R4]), and the one-time exchange of
+ * a username and password for a personal access token that Disconnect revokes [V3].
  */
 import { describe, expect, it } from 'vitest';
+import type { ExistingMemosChoice } from '../../sync/controller';
+import { createTrash } from '../../sync/db/trash';
 import { type AppDevice, createAppDevice } from './helpers/app-device';
 import { shape, until } from './helpers/device';
 import { useMemosServer } from './helpers/server-suite';
@@ -17,9 +20,17 @@ function app(): AppDevice {
   return device;
 }
 
-async function connectWithToken(device: AppDevice, account: Account, serverUrl = suite.baseUrl) {
+async function connectWithToken(
+  device: AppDevice,
+  account: Account,
+  serverUrl = suite.baseUrl,
+  existingMemos?: ExistingMemosChoice,
+) {
   const streams = device.transport.streamsOpened;
-  const connected = await device.controller.connect({ serverUrl, token: account.token });
+  const connected = await device.controller.connect(
+    { serverUrl, token: account.token },
+    existingMemos ? { existingMemos } : {},
+  );
   if (!connected.ok) throw new Error(`connect failed: ${connected.error.message}`);
   await until(() => device.transport.streamsOpened > streams, 'the live event stream');
   return connected.value;
@@ -121,7 +132,7 @@ describe('moving a notebook', () => {
     expect((await device.status()).phase).toBe('idle');
   });
 
-  it('[V2] connecting the notebook to another account uploads every memo there', async () => {
+  it('[V2][A1] connecting the notebook to another account asks first; "upload" sends every memo there', async () => {
     const alice = await suite.account('alice');
     const bob = await suite.account('bob');
     const device = app();
@@ -130,7 +141,20 @@ describe('moving a notebook', () => {
     await until(async () => (await alice.web.listAll()).length === 3, 'the memos in the first account');
     await device.settle();
 
-    await connectWithToken(device, bob);
+    device.transport.clearLog();
+    const asked = await device.controller.connect({ serverUrl: suite.baseUrl, token: bob.token });
+    expect(asked.ok).toBe(false);
+    if (asked.ok) return;
+    expect(asked.error).toMatchObject({
+      kind: 'account-switch',
+      localCount: 3,
+      from: { user: alice.user },
+      to: { user: bob.user },
+    });
+    expect(writes(device)).toEqual([]);
+    expect((await device.meta.connection())?.user).toBe(alice.user);
+
+    await connectWithToken(device, bob, suite.baseUrl, 'upload');
     await until(async () => (await bob.web.listAll()).length === 3, 'the memos in the second account');
     await device.settle();
     const inBob = await bob.web.listAll();
@@ -154,7 +178,7 @@ describe('moving a notebook', () => {
     await device.settle();
 
     device.transport.clearLog();
-    await connectWithToken(device, account, suite.baseUrl.replace('127.0.0.1', 'localhost'));
+    await connectWithToken(device, account, suite.baseUrl.replace('127.0.0.1', 'localhost'), 'upload');
     await device.settle();
     expect(device.transport.requests('POST').map((r) => r.status)).toEqual([409, 409, 409]);
     expect(device.transport.requests('PATCH')).toEqual([]);
@@ -162,6 +186,62 @@ describe('moving a notebook', () => {
     expect(server).toHaveLength(3);
     expect(await localShapes(device)).toEqual(server.map(shape));
     expect(await device.db.conflicts.count()).toBe(0);
+  });
+});
+
+describe('another account’s memos', () => {
+  it('[A1] after user A disconnects, B connecting never receives A’s memos without the question', async () => {
+    const alice = await suite.account('alice');
+    const bob = await suite.account('bob');
+    const device = app();
+    await captureOffline(device);
+    await connectWithToken(device, alice);
+    await until(async () => (await alice.web.listAll()).length === 3, 'the memos in the first account');
+    await device.settle();
+    await device.controller.disconnect({ clearData: false });
+
+    const asked = await device.controller.connect({ serverUrl: suite.baseUrl, token: bob.token });
+    expect(!asked.ok && asked.error.kind).toBe('account-switch');
+    if (!asked.ok && asked.error.kind === 'account-switch')
+      await device.controller.cancelConnect(asked.error.credential);
+    expect(await device.meta.connection()).toBeUndefined();
+    expect(await bob.web.listAll()).toEqual([]);
+    expect(await device.db.memos.count()).toBe(3);
+  });
+
+  it('[A1][R4] "start fresh": the old memos wait in the Trash, restore on this device only, and never reach the new account', async () => {
+    const alice = await suite.account('alice');
+    const bob = await suite.account('bob');
+    await bob.web.create('bob’s own memo');
+    const device = app();
+    await captureOffline(device);
+    await connectWithToken(device, alice);
+    await until(async () => (await alice.web.listAll()).length === 3, 'the memos in the first account');
+    await device.settle();
+
+    await connectWithToken(device, bob, suite.baseUrl, 'start-fresh');
+    await until(async () => (await device.db.memos.count()) === 1, 'bob’s notebook');
+    await device.settle();
+    expect((await device.db.memos.toArray()).map((m) => m.content)).toEqual(['bob’s own memo']);
+    const trash = await device.db.trash.toArray();
+    expect(trash).toHaveLength(3);
+    expect(trash.every((row) => row.reason === 'left-with-account' && row.account?.user === alice.user)).toBe(
+      true,
+    );
+
+    const trashApi = createTrash({ db: device.db, feed: device.feed, now: device.timers.now });
+    const [first] = trash;
+    if (!first) throw new Error('setup');
+    expect(await trashApi.restore(first.name)).toEqual({ kind: 'restored', name: first.name, synced: false });
+    expect(await device.db.memos.get(first.name)).toMatchObject({ localOnly: true });
+    // Editing it here still never sends it to bob.
+    await device.notebook.update(first.name, { content: 'edited after restoring' });
+    device.controller.trigger('manual', { full: true });
+    await device.settle();
+    expect((await bob.web.listAll()).map((m) => m.content)).toEqual(['bob’s own memo']);
+    expect(await device.db.outbox.count()).toBe(0);
+    // Alice's server copies were never touched.
+    expect(await alice.web.listAll()).toHaveLength(3);
   });
 });
 
@@ -190,6 +270,45 @@ describe('password sign-in', () => {
       expect(rows, `table ${table.name}`).not.toContain(account.password);
     }
     expect((await device.meta.connection())?.token).toBe(result.value.token);
+  });
+
+  it('[V3] Disconnect revokes the token the app minted; a pasted token is never revoked', async () => {
+    const account = await suite.account();
+    const device = app();
+    const result = await device.controller.connect({
+      serverUrl: suite.baseUrl,
+      username: account.username,
+      password: account.password,
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.mintedToken).toMatch(new RegExp(`^${account.user}/personalAccessTokens/`));
+    await device.settle();
+    const minted = result.value.token;
+    expect(
+      (await fetch(`${suite.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${minted}` } }))
+        .status,
+    ).toBe(200);
+
+    expect(await device.controller.disconnect({ clearData: false })).toEqual({});
+    expect(device.transport.requests('DELETE', '/personalAccessTokens/').map((r) => r.status)).toEqual([200]);
+    expect(
+      (await fetch(`${suite.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${minted}` } }))
+        .status,
+    ).toBe(401);
+
+    // A token the user pasted stays valid after Disconnect.
+    const pasted = app();
+    await connectWithToken(pasted, account);
+    await pasted.settle();
+    expect(await pasted.controller.disconnect({ clearData: false })).toEqual({});
+    expect(pasted.transport.requests('DELETE')).toEqual([]);
+    expect(
+      (
+        await fetch(`${suite.baseUrl}/api/v1/auth/me`, {
+          headers: { Authorization: `Bearer ${account.token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('[V3] a wrong password is refused and nothing is stored', async () => {

@@ -5,6 +5,7 @@
  * token [T2, S1], and held mass deletions answered by the user [S3].
  */
 import { describe, expect, it } from 'vitest';
+import { runBackgroundPass } from '../../sync/background';
 import { type AppDevice, createAppDevice } from './helpers/app-device';
 import { asName, shape, until } from './helpers/device';
 import { useMemosServer } from './helpers/server-suite';
@@ -158,14 +159,14 @@ describe('held deletions', () => {
     const device = closed.reload();
     suite.cleanup(() => device.dispose());
     await device.controller.start();
-    await until(async () => (await device.status()).heldDeletions !== undefined, 'the held deletions');
+    await until(async () => (await device.meta.removals()).held !== undefined, 'the held deletions');
     await device.settle();
     // The question stands through later delta passes (here: the tab becoming visible).
     device.transport.clearLog();
     device.controller.trigger('visible');
     await until(() => device.transport.log.length > 0, 'the delta pass');
     await device.settle();
-    expect([...((await device.status()).heldDeletions?.names ?? [])].sort()).toEqual([...doomed].sort());
+    expect([...((await device.meta.removals()).held?.names ?? [])].sort()).toEqual([...doomed].sort());
     expect(await device.db.memos.count()).toBe(12);
     return { account, device };
   }
@@ -175,8 +176,21 @@ describe('held deletions', () => {
     await device.controller.approveHeldDeletions();
     await until(async () => (await device.db.memos.count()) === 1, 'the approved deletions');
     await device.settle();
-    expect((await device.status()).heldDeletions).toBeUndefined();
+    expect((await device.meta.removals()).held).toBeUndefined();
     expect(await mirrors(device, account)).toBe(true);
+  });
+
+  it('[S3] a Background Sync pass in the service worker keeps the question standing', async () => {
+    const { device } = await twelveThenEleven();
+    const held = (await device.meta.removals()).held?.names;
+    device.controller.dispose();
+    // The service worker's own pass, over the same database (no tab syncing meanwhile).
+    expect(
+      await runBackgroundPass({ isOnline: () => true, dbName: device.dbName, fetch: device.transport.fetch }),
+    ).toBe('done');
+    expect((await device.meta.removals()).held?.names).toEqual(held);
+    expect(await device.status()).toMatchObject({ phase: 'idle', lastSyncAt: expect.any(Number) });
+    expect(await device.db.memos.count()).toBe(12);
   });
 
   it('[S3] "Keep them" uploads the held memos again', async () => {
@@ -184,7 +198,7 @@ describe('held deletions', () => {
     await device.controller.keepHeldMemos();
     await until(async () => (await account.web.listAll()).length === 12, 'the re-uploaded memos');
     await device.settle();
-    expect((await device.status()).heldDeletions).toBeUndefined();
+    expect((await device.meta.removals()).held).toBeUndefined();
     expect(await mirrors(device, account)).toBe(true);
   });
 });

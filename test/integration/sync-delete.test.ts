@@ -1,7 +1,8 @@
 /**
  * Deletes against the real Memos v0.30.0 server: remote deletes reach the device only on
  * evidence [D1], local deletes [D2], delete against a remote edit [D3, also during an
- * in-flight push: O3], and deletes on both sides [D4].
+ * in-flight push: O3], deletes on both sides [D4], and the Trash every removal goes to,
+ * with Restore putting a memo back on the server under its own name [R1–R5].
  */
 import { describe, expect, it } from 'vitest';
 import type { MemoName } from '../../sync/core/ids';
@@ -27,7 +28,8 @@ async function withSynced(contents: string[]) {
 
 describe('remote deletes', () => {
   it('[D1] a memo deleted on the server goes only after a complete listing and a 404 for it', async () => {
-    const { account, device, names } = await withSynced(['one', 'two', 'three']);
+    // Six memos: one removal is under the [S3] threshold (20 %), so it is not held.
+    const { account, device, names } = await withSynced(['one', 'two', 'three', 'four', 'five', 'six']);
     const [gone] = names;
     if (!gone) throw new Error('setup');
     await account.web.remove(gone);
@@ -168,6 +170,85 @@ describe('local deletes', () => {
   });
 });
 
+describe('the Trash', () => {
+  it('[R1][R3] a memo the server no longer has is in the Trash; Restore re-creates it on the server under the same name', async () => {
+    const { account, device, names } = await withSynced(['one', 'two', 'three', 'four', 'five', 'lost']);
+    const lost = names[5];
+    if (!lost) throw new Error('setup');
+    const before = await device.memo(lost);
+    await account.web.remove(lost);
+    expect((await device.syncOk('full')).deleted).toBe(1);
+    expect(await device.memo(lost)).toBeUndefined();
+    const [row] = await device.trash.list();
+    expect(row).toMatchObject({ name: lost, reason: 'deleted-on-server', memo: { content: 'lost' } });
+
+    expect(await device.trash.restore(lost)).toEqual({ kind: 'restored', name: lost, synced: true });
+    expect(await device.trash.count()).toBe(0);
+    await device.syncOk('delta');
+    const back = await account.web.get(lost);
+    expect(back).toMatchObject({ name: lost, content: 'lost', createTime: before?.createTime });
+    await converged(account, device);
+  });
+
+  it('[R1][R3] the user’s delete moves the memo to the Trash; Restore brings it back here and on the server', async () => {
+    const { account, device, names } = await withSynced(['keep', 'oops']);
+    const oops = names[1];
+    if (!oops) throw new Error('setup');
+    await device.notebook.remove(oops);
+    expect(await device.trash.list()).toEqual([
+      expect.objectContaining({ name: oops, reason: 'deleted-here' }),
+    ]);
+    await device.syncOk('delta');
+    expect(await account.web.get(oops)).toBeUndefined();
+
+    await device.trash.restore(oops);
+    expect((await device.memo(oops))?.content).toBe('oops');
+    await device.syncOk('delta');
+    expect((await account.web.get(oops))?.content).toBe('oops');
+    await converged(account, device);
+  });
+
+  it('[R3] restoring before the delete was pushed keeps the memo on the server: nothing is deleted', async () => {
+    const { account, device, names } = await withSynced(['second thoughts']);
+    const [name] = names;
+    if (!name) throw new Error('setup');
+    await device.notebook.remove(name);
+    await device.trash.restore(name);
+    await device.syncOk('delta');
+    expect(device.transport.requests('DELETE')).toEqual([]);
+    expect((await account.web.get(name))?.content).toBe('second thoughts');
+    await converged(account, device);
+  });
+
+  it('[R5][D3] a delete lost to a remote edit takes the memo out of the Trash again', async () => {
+    const { account, device, names } = await withSynced(['draft']);
+    const [name] = names;
+    if (!name) throw new Error('setup');
+    await device.notebook.remove(name);
+    expect(await device.trash.count()).toBe(1);
+    await account.web.editContent(name, 'draft, finished on the web');
+    await device.syncOk('delta');
+    expect((await device.memo(name))?.content).toBe('draft, finished on the web');
+    expect(await device.trash.count()).toBe(0);
+  });
+
+  it('[R2] Delete forever and Empty trash destroy; the 30-day expiry too', async () => {
+    const { device } = await suite.solo();
+    const a = await device.write('a');
+    const b = await device.write('b');
+    const c = await device.write('c');
+    for (const name of [a, b, c]) await device.notebook.remove(name);
+    await device.trash.deleteForever(a);
+    expect((await device.trash.list()).map((r) => r.name).sort()).toEqual([b, c].sort());
+    device.clock.setOffset(31 * 24 * 60 * 60 * 1000);
+    expect(await device.trash.purgeExpired()).toBe(2);
+    const d = await device.write('d');
+    await device.notebook.remove(d);
+    await device.trash.empty();
+    expect(await device.trash.count()).toBe(0);
+  });
+});
+
 describe('deleted on both sides', () => {
   it('[D4] deleted here and on the server: the DELETE’s 404 settles it and everything is forgotten', async () => {
     const { account, device, names } = await withSynced(['gone twice', 'other']);
@@ -184,7 +265,7 @@ describe('deleted on both sides', () => {
   it('[D4][S1] a pending delete is kept, not forgotten, when the token is refused mid-pass', async () => {
     const account = await suite.account();
     const pat = await mintToken(suite.instance, account);
-    const device = suite.device({ token: pat.token });
+    const device = suite.device({ token: pat.token, user: account.user });
     const name = await device.write('archived, then deleted', { state: 'ARCHIVED' });
     await device.syncOk();
     await device.notebook.remove(name);

@@ -171,6 +171,25 @@ describe('delta pulls and paging', () => {
     await expectMirrors(device, await web.listAll());
   });
 
+  it('[P6] a memo stamped a year in the future does not blind later delta pulls', async () => {
+    const { account, device } = await suite.solo();
+    const web = account.web;
+    const plain = await web.create('an ordinary memo');
+    // Another client with its clock a year ahead (or a restored database) wrote this one.
+    await web.create('written by a skewed clock', { updateTime: Date.now() + 365 * 24 * 60 * MINUTE });
+    await device.syncOk();
+    const cursor = (await device.meta.cursor()).cursor ?? 0;
+    expect(cursor).toBeLessThanOrEqual(Date.now() + 5_000);
+
+    await web.editContent(plain.name, 'an ordinary memo, edited on the web');
+    const fresh = await web.create('created after the full pass');
+    const report = await device.syncOk('delta');
+    expect(report.mode).toBe('delta');
+    expect((await device.memo(plain.name))?.content).toBe('an ordinary memo, edited on the web');
+    expect(await device.memo(fresh.name)).toBeDefined();
+    await expectMirrors(device, await web.listAll());
+  });
+
   it('[P3][P4] 1,050 memos sharing one second: all mirrored, page tokens used only inside that second', async () => {
     const { account, device } = await suite.solo();
     const second = Date.UTC(2025, 2, 3, 4, 5, 6);

@@ -1,8 +1,9 @@
 /**
  * Safety against the real Memos v0.30.0 server: the credential is verified before anything
- * is trusted [S1], faults in the middle of a pass lose nothing [S2], mass deletions wait for
- * the user [S3], and deletions are confirmed one by one and after a fresh credential
- * check [S4].
+ * is trusted [S1] and still names the connected account [S5], faults in the middle of a
+ * pass lose nothing [S2], mass removals wait for the user, also when they come as a drip
+ * [S3], removals go to the Trash [R1], and deletions are confirmed one by one and after a
+ * fresh credential check [S4].
  */
 import { describe, expect, it } from 'vitest';
 import type { MemoName } from '../../sync/core/ids';
@@ -27,7 +28,7 @@ describe('credentials', () => {
   it('[S1] a revoked token stops the pass at /auth/me: 401, nothing deleted, nothing pushed', async () => {
     const account = await suite.account();
     const pat = await mintToken(suite.instance, account);
-    const device = suite.device({ token: pat.token });
+    const device = suite.device({ token: pat.token, user: account.user });
     const names = await syncedDevice(account, device, ['one', 'two', 'three']);
     const edited = names[0];
     if (!edited) throw new Error('setup');
@@ -56,6 +57,34 @@ describe('credentials', () => {
     const local = await device.memos();
     expect(local.map((m) => m.content)).toEqual(['alice private']);
     expect(local.every((m) => m.creator === account.user)).toBe(true);
+  });
+});
+
+describe('the account a token names', () => {
+  it('[S5] a token that now signs in as another user stops the pass before any listing; nothing moves', async () => {
+    const { account, device } = await suite.solo();
+    const names = await syncedDevice(account, device, ['mine', 'also mine']);
+    const edited = names[0];
+    if (!edited) throw new Error('setup');
+    await device.notebook.update(edited, { content: 'mine, edited' });
+    const other = await suite.account('other');
+    await other.web.create('someone else’s memo');
+    // The device's credential now belongs to `other` (a pasted token of the wrong account,
+    // a reused token name): the pass expects the connected account.
+    const report = await device.sync('full', { expectedUser: other.user });
+    expect(report.ok).toBe(false);
+    expect(report.error).toMatchObject({
+      kind: 'account-changed',
+      expected: other.user,
+      actual: account.user,
+    });
+    expect(device.transport.log.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/auth/me']);
+    expect(await device.outbox()).toHaveLength(1);
+    expect(await device.meta.status()).toMatchObject({
+      phase: 'error',
+      accountChanged: { expected: other.user, actual: account.user },
+    });
+    expect((await device.memos()).map((m) => m.content).sort()).toEqual(['also mine', 'mine, edited']);
   });
 });
 
@@ -175,9 +204,9 @@ describe('deletions', () => {
     return { account, device, names };
   }
 
-  it('[S3] a server-side deletion of more than 20 % (and more than 10) is held; approving deletes them', async () => {
+  it('[S3][R1] a server-side removal of 20 % of the notebook is held; approving moves them to the Trash', async () => {
     const { account, device, names } = await twenty();
-    const doomed = names.slice(0, 11);
+    const doomed = names.slice(0, 4);
     for (const name of doomed) await account.web.remove(name);
     const held = await device.syncOk('full');
     expect(held.deleted).toBe(0);
@@ -185,11 +214,17 @@ describe('deletions', () => {
     expect([...(held.heldDeletions?.names ?? [])].sort()).toEqual([...doomed].sort());
     expect(await device.db.memos.count()).toBe(20);
     expect(device.transport.requests('DELETE')).toEqual([]);
+    // A delta pass (or a failed one) leaves the question standing.
+    await device.syncOk('delta');
+    expect((await device.meta.removals()).held?.names).toHaveLength(4);
 
-    const approved = await device.syncOk('full', { approvedDeletions: new Set(doomed) });
-    expect(approved.deleted).toBe(11);
+    await device.approveHeld();
+    const approved = await device.syncOk('full');
+    expect(approved.deleted).toBe(4);
     expect(approved.heldDeletions).toBeUndefined();
     await expectMirrors(device, await account.web.listAll());
+    expect((await device.db.trash.toArray()).map((row) => row.name).sort()).toEqual([...doomed].sort());
+    expect((await device.db.trash.toArray()).every((row) => row.reason === 'deleted-on-server')).toBe(true);
   });
 
   it('[S3] keeping held memos uploads them again with their original create times', async () => {
@@ -201,7 +236,7 @@ describe('deletions', () => {
     const held = await device.syncOk('full');
     expect(held.heldDeletions?.names).toHaveLength(12);
 
-    await device.store.keepAsLocal(held.heldDeletions?.names ?? []);
+    await device.keepHeld();
     const kept = await device.syncOk('full');
     expect(kept.pushed).toBe(12);
     const server = await account.web.listAll();
@@ -211,13 +246,74 @@ describe('deletions', () => {
     await expectMirrors(device, server);
   });
 
-  it('[S3] ten remote deletions out of twenty are applied without asking', async () => {
+  it('[S3][R1] three remote deletions out of twenty go to the Trash without asking', async () => {
     const { account, device, names } = await twenty();
-    for (const name of names.slice(0, 10)) await account.web.remove(name);
+    const gone = names.slice(0, 3);
+    for (const name of gone) await account.web.remove(name);
     const report = await device.syncOk('full');
     expect(report.heldDeletions).toBeUndefined();
-    expect(report.deleted).toBe(10);
+    expect(report.deleted).toBe(3);
+    expect(report.notices).toContainEqual({ kind: 'moved-to-trash', names: expect.arrayContaining(gone) });
     await expectMirrors(device, await account.web.listAll());
+    expect((await device.db.trash.toArray()).map((row) => row.name).sort()).toEqual([...gone].sort());
+  });
+
+  it('[S3] a small notebook whose server lost all of it asks (6 of 6)', async () => {
+    const { account, device } = await suite.solo();
+    const names = await syncedDevice(
+      account,
+      device,
+      Array.from({ length: 6 }, (_, i) => `small ${i}`),
+    );
+    for (const name of names) await account.web.remove(name);
+    const report = await device.syncOk('full');
+    expect(report.deleted).toBe(0);
+    expect(report.heldDeletions?.names).toHaveLength(6);
+    expect(await device.db.memos.count()).toBe(6);
+    expect(await device.db.trash.count()).toBe(0);
+  });
+
+  it('[S3] a drip of removals is counted since the last answer: a server losing 4 per pass is asked about by the third pass', async () => {
+    const { account, device } = await suite.solo();
+    const names = await syncedDevice(
+      account,
+      device,
+      Array.from({ length: 60 }, (_, i) => `drip ${i}`),
+    );
+    const counts: number[] = [];
+    let asked: number | undefined;
+    for (let pass = 1; pass <= 15 && asked === undefined; pass++) {
+      for (const name of names.splice(0, 4)) await account.web.remove(name);
+      const report = await device.syncOk('full');
+      counts.push(await device.db.memos.count());
+      if (report.heldDeletions) asked = pass;
+    }
+    console.log(
+      `[S3] drip of 4 per full pass: notebook after each pass ${counts.join(', ')}; asked on pass ${asked}`,
+    );
+    expect(asked).toBe(3);
+    // Below the threshold removals went to the Trash; nothing was destroyed.
+    expect(counts).toEqual([56, 52, 52]);
+    expect(await device.db.trash.count()).toBe(8);
+    expect((await device.meta.removals()).held?.names).toHaveLength(4);
+  });
+
+  it('[S3] after the user answers, counting starts again from the notebook as it is then', async () => {
+    const { account, device } = await suite.solo();
+    const names = await syncedDevice(
+      account,
+      device,
+      Array.from({ length: 30 }, (_, i) => `answered ${i}`),
+    );
+    for (const name of names.splice(0, 6)) await account.web.remove(name);
+    expect((await device.syncOk('full')).heldDeletions?.names).toHaveLength(6);
+    await device.approveHeld();
+    expect((await device.syncOk('full')).deleted).toBe(6);
+    // 24 memos now: threshold min(10, 4.8); four removals pass, a fifth since then asks.
+    for (const name of names.splice(0, 4)) await account.web.remove(name);
+    expect((await device.syncOk('full')).deleted).toBe(4);
+    for (const name of names.splice(0, 1)) await account.web.remove(name);
+    expect((await device.syncOk('full')).heldDeletions?.names).toHaveLength(1);
   });
 
   it('[S4] each deletion candidate is confirmed by a 404, then the credential is checked again before deleting', async () => {
@@ -258,7 +354,7 @@ describe('deletions', () => {
   it('[S4][S1] a token revoked after the confirming GET: nothing is deleted', async () => {
     const account = await suite.account();
     const pat = await mintToken(suite.instance, account);
-    const device = suite.device({ token: pat.token });
+    const device = suite.device({ token: pat.token, user: account.user });
     const [gone] = await syncedDevice(account, device, ['gone', 'stays']);
     if (!gone) throw new Error('setup');
     await account.web.remove(gone);

@@ -9,6 +9,13 @@ afterEach(async () => {
   await fixture.dispose();
 });
 
+/** As if sync had pushed everything: the outbox is empty and each memo's base is its local copy. */
+async function synced(f: ReturnType<typeof createTestNotebook>): Promise<void> {
+  const memos = await f.db.memos.toArray();
+  await f.db.outbox.clear();
+  await f.db.bases.bulkPut(memos.map((m) => ({ ...m, creator: 'users/me' })));
+}
+
 async function exportText(f: ReturnType<typeof createTestNotebook>): Promise<string> {
   return JSON.stringify(buildExport(await f.db.memos.toArray(), f.clock.now()));
 }
@@ -26,7 +33,7 @@ describe('export and import', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const summary = await applyImport(target.db, target.feed, parsed.memos, target.clock.now());
-    expect(summary).toEqual({ added: 2, updated: 0, unchanged: 0, keptLocal: 0 });
+    expect(summary).toEqual({ added: 2, updated: 0, unchanged: 0, keptLocal: 0, conflicts: 0 });
     const imported = await target.db.memos.get(b.name);
     expect(imported).toMatchObject({
       content: 'beta',
@@ -38,18 +45,20 @@ describe('export and import', () => {
     expect(await target.db.outbox.count()).toBe(2);
 
     const again = await applyImport(target.db, target.feed, parsed.memos, target.clock.now());
-    expect(again).toEqual({ added: 0, updated: 0, unchanged: 2, keptLocal: 0 });
+    expect(again).toEqual({ added: 0, updated: 0, unchanged: 2, keptLocal: 0, conflicts: 0 });
     expect(await target.db.memos.count()).toBe(2);
     expect(await target.db.outbox.count()).toBe(2);
     await target.dispose();
   });
 
-  it('newer imported versions replace older local ones; newer local versions are kept', async () => {
+  it('newer imported versions replace older synced ones; newer local versions are kept', async () => {
     fixture = createTestNotebook();
     const memo = await fixture.notebook.create({ content: 'v1', visibility: 'PRIVATE' });
+    await synced(fixture);
     const snapshot = await exportText(fixture);
     fixture.clock.advance(1000);
     await fixture.notebook.update(memo.name, { content: 'v2 local' });
+    await synced(fixture);
     const parsed = parseExport(snapshot);
     if (!parsed.ok) throw new Error('fixture export did not parse');
     expect(await applyImport(fixture.db, fixture.feed, parsed.memos, fixture.clock.now())).toMatchObject({
@@ -65,6 +74,51 @@ describe('export and import', () => {
       updated: 1,
     });
     expect((await fixture.db.memos.get(memo.name))?.content).toBe('v3 from file');
+  });
+
+  it('[B2] an import never overwrites unsynced work: a later file merges into the pending edit, or becomes a visible conflict', async () => {
+    fixture = createTestNotebook();
+    const memo = await fixture.notebook.create({ content: 'shopping\nmilk', visibility: 'PRIVATE' });
+    await synced(fixture);
+    const snapshot = parseExport(await exportText(fixture));
+    if (!snapshot.ok) throw new Error('fixture export did not parse');
+    fixture.clock.advance(1000);
+    // A pending local edit (not yet synced).
+    await fixture.notebook.update(memo.name, { content: 'shopping\nmilk\neggs' });
+    // The file is later, made public, and changed the first line: the text merges, the
+    // visibility this device did not touch stays as it is here (never widened by a file).
+    const later = snapshot.memos.map((m) => ({
+      ...m,
+      content: 'Shopping list\nmilk',
+      visibility: 'PUBLIC' as const,
+      updateTime: m.updateTime + 60_000,
+    }));
+    expect(await applyImport(fixture.db, fixture.feed, later, fixture.clock.now())).toMatchObject({
+      updated: 1,
+    });
+    expect(await fixture.db.memos.get(memo.name)).toMatchObject({
+      content: 'Shopping list\nmilk\neggs',
+      visibility: 'PRIVATE',
+    });
+    expect(await fixture.db.conflicts.count()).toBe(0);
+
+    // A file that changed the same line as the pending edit: nothing is overwritten; a
+    // conflict record keeps the imported version for the user to choose.
+    await fixture.notebook.update(memo.name, { content: 'Shopping list\nalmond milk\neggs' });
+    const clash = snapshot.memos.map((m) => ({
+      ...m,
+      content: 'Shopping list\noat milk',
+      updateTime: m.updateTime + 120_000,
+    }));
+    expect(await applyImport(fixture.db, fixture.feed, clash, fixture.clock.now())).toMatchObject({
+      conflicts: 1,
+    });
+    expect((await fixture.db.memos.get(memo.name))?.content).toBe('Shopping list\nalmond milk\neggs');
+    expect(await fixture.db.conflicts.get(memo.name)).toMatchObject({
+      origin: 'import',
+      localContent: 'Shopping list\nalmond milk\neggs',
+      remoteContent: 'Shopping list\noat milk',
+    });
   });
 
   const MALFORMED: Array<[string, string, RegExp]> = [

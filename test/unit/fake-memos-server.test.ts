@@ -63,7 +63,7 @@ describe('fake Memos server: identity and auth', () => {
     const { server, alice } = setup();
     expect(value(await alice.profile())).toEqual({ version: '0.30.0', needsSetup: false });
     expect(value(await alice.me())).toMatchObject({ name: 'users/alice', role: 'ADMIN' });
-    const token = value(
+    const { token } = value(
       await exchangePasswordForToken(
         { baseUrl: 'http://memos.test', fetch: server.fetch, deviceLabel: 'test' },
         'bob',

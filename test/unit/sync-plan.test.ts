@@ -10,6 +10,7 @@ import {
   carryConflict,
   mergeFields,
   type PendingSummary,
+  planClean,
   planMemo,
   type RemoteState,
   rebaseLocal,
@@ -36,54 +37,21 @@ const deleted: PendingSummary = { created: false, deleted: true, maxSeq: 4 };
 
 describe('sync planner', () => {
   it('[P1] a clean memo takes a changed server state', () => {
-    const plan = planMemo({
-      name: NAME,
-      local: local('a'),
-      pending: undefined,
-      base: remote('a'),
-      remote: present(remote('b', {}, 6000)),
-    });
+    const plan = planClean(local('a'), remote('a'), remote('b', {}, 6000));
     expect(plan).toMatchObject({ kind: 'apply-remote', remote: { content: 'b' } });
   });
 
   it('[P1] a clean memo whose server copy is unchanged needs nothing', () => {
-    const plan = planMemo({
-      name: NAME,
-      local: local('a'),
-      pending: undefined,
-      base: remote('a'),
-      remote: present(remote('a')),
-    });
-    expect(plan.kind).toBe('noop');
+    expect(planClean(local('a'), remote('a'), remote('a')).kind).toBe('noop');
   });
 
   it('[P1] a new server memo is added locally', () => {
-    expect(
-      planMemo({
-        name: NAME,
-        local: undefined,
-        pending: undefined,
-        base: undefined,
-        remote: present(remote('new')),
-      }).kind,
-    ).toBe('apply-remote');
+    expect(planClean(undefined, undefined, remote('new')).kind).toBe('apply-remote');
   });
 
   it('[P1] a pin made in the web UI without an update_time bump is still applied', () => {
-    const plan = planMemo({
-      name: NAME,
-      local: local('a'),
-      pending: undefined,
-      base: remote('a'),
-      remote: present(remote('a', { pinned: true })),
-    });
+    const plan = planClean(local('a'), remote('a'), remote('a', { pinned: true }));
     expect(plan).toMatchObject({ kind: 'apply-remote', remote: { pinned: true } });
-  });
-
-  it('[D1] a clean memo gone from the server is deleted locally', () => {
-    expect(
-      planMemo({ name: NAME, local: local('a'), pending: undefined, base: remote('a'), remote: absent }).kind,
-    ).toBe('delete-local');
   });
 
   it('[C1] a memo never on the server is created', () => {

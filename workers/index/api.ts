@@ -4,8 +4,7 @@
  * (`sync(names)` re-reads those memos); it never embeds. Query vectors arrive as
  * transferred Float32Arrays.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { MemoState } from '../../sync/core/memo';
+import type { MemoName, MemoState } from '../../sync';
 import type { HnswParams } from './hnsw-instance';
 
 export interface IndexOpenOptions {

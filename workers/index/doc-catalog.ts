@@ -5,8 +5,7 @@
  * built on it: `search` and `related` (a memo's neighbours by its best chunk).
  * Invariant: holds exactly the memos of the current graph (the owner keeps it so).
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { MemoState } from '../../sync/core/memo';
+import type { MemoName, MemoState } from '../../sync';
 import type { IndexHit, MemoQuery } from './api';
 import type { HnswInstance } from './hnsw-instance';
 import type { LabelMap } from './label-map';

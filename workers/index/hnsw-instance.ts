@@ -6,7 +6,7 @@
  * marked deleted); capacity grows before an insert would overflow it (hnswlib throws past
  * its preset capacity); vectors are normalized on the way in.
  */
-import type { MemoName } from '../../sync/core/ids';
+import type { MemoName } from '../../sync';
 import type { HierarchicalNSW, HnswlibModule } from './hnsw-files';
 import { LabelMap } from './label-map';
 

@@ -8,8 +8,7 @@
  * Saving writes the graph into the slot the row does not name, waits until IndexedDB has
  * it, then switches the row, then blanks the old slot (so disk holds one full copy).
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { MemosDatabase } from '../../sync/db/schema';
+import type { MemoName, MemosDatabase } from '../../sync';
 import { describeError } from '../protocol';
 import type { DocCatalog } from './doc-catalog';
 import type { HnswFiles } from './hnsw-files';

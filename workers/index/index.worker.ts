@@ -4,7 +4,7 @@
  * files; nothing is loaded until `open`.
  */
 import * as Comlink from 'comlink';
-import { MemosDatabase } from '../../sync/db/schema';
+import { MemosDatabase } from '../../sync';
 import { assertWorkerScope } from '../protocol';
 import type { IndexWorkerApi } from './api';
 import { hnswFiles } from './hnsw-files';

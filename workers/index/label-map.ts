@@ -8,7 +8,7 @@
  *  - `deleted` counts labels marked deleted in the HNSW instance (compaction trigger);
  *  - a snapshot restores to an equal map, and `restore` rejects anything malformed.
  */
-import { type MemoName, parseMemoName } from '../../sync/core/ids';
+import { type MemoName, parseMemoName } from '../../sync';
 
 export interface ChunkRef {
   name: MemoName;

@@ -7,8 +7,7 @@
  * Invariants: results are sorted by score descending, then name; at most k; no duplicates;
  * every result passes the filter.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { MemoState } from '../../sync/core/memo';
+import type { MemoName, MemoState } from '../../sync';
 import type { ChunkHit, HnswInstance } from './hnsw-instance';
 
 export interface DocMeta {

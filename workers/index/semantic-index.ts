@@ -11,8 +11,7 @@
  *    re-synced into the new graph before it replaces the old one, so no change is lost;
  *  - only an instance with `persist` (the leading tab) writes to storage.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { RecallDocRow } from '../../sync/db/schema';
+import type { MemoName, RecallDocRow } from '../../sync';
 import { describeError, isQuotaError } from '../protocol';
 import type {
   IndexEvent,

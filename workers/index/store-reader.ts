@@ -5,8 +5,7 @@
  * Invariant: a memo's vectors are returned only when complete and consistent: exactly
  * `chunks` rows, each with the doc's modelId and contentHash and `dim` floats.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { MemosDatabase, RecallDocRow } from '../../sync/db/schema';
+import type { MemoName, MemosDatabase, RecallDocRow } from '../../sync';
 
 /** Every cached memo embedded with `modelId`, by name. */
 export async function readDocs(db: MemosDatabase, modelId: string): Promise<Map<MemoName, RecallDocRow>> {

@@ -7,8 +7,7 @@
  * `state: 'ARCHIVED'` is asked for; results are memos (never chunks), best first, each
  * once; while `status` is not `ready`, search returns [] (keyword search is unaffected).
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { LocalMemo, MemoState } from '../../sync/core/memo';
+import type { LocalMemo, MemoName, MemoState } from '../../sync';
 
 export type UnavailableReason = 'model-missing' | 'model-corrupt' | 'no-wasm' | 'storage-full' | 'failed';
 

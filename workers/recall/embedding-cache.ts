@@ -8,9 +8,7 @@
  *  - a memo is re-embedded only when its (contentHash, modelId) changed; state or tag
  *    changes only update the doc row.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { LocalMemo } from '../../sync/core/memo';
-import type { MemosDatabase, RecallDocRow } from '../../sync/db/schema';
+import type { LocalMemo, MemoName, MemosDatabase, RecallDocRow } from '../../sync';
 import { contentHash } from './content-hash';
 
 export type MemoNeed =

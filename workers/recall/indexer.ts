@@ -10,8 +10,7 @@
  *  - progress counts memos taken since the queue was last empty ("Indexing n of N");
  *  - after a storage-quota failure the queue halts (nothing is dropped) until `resume`.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { MemosDatabase } from '../../sync/db/schema';
+import type { MemoName, MemosDatabase } from '../../sync';
 import type { EmbedWorkerApi } from '../embed/api';
 import type { IndexWorkerApi } from '../index/api';
 import { isQuotaError } from '../protocol';

@@ -7,10 +7,7 @@
  *    so every tab's in-memory index re-reads them. Messages are a discriminated union;
  *    anything else is ignored.
  */
-import { type MemoName, parseMemoName } from '../../sync/core/ids';
-
-export const RECALL_LOCK = 'memos-offline-recall';
-export const RECALL_CHANNEL = 'memos-offline-recall';
+import { type MemoName, parseMemoName, RECALL_LOCK } from '../../sync';
 
 export type RecallPeerMessage = { type: 'stored'; names: MemoName[] };
 

@@ -9,9 +9,7 @@
  *  - search never embeds memos and never waits for background work beyond one batch;
  *  - listeners get snapshots at most every `notifyIntervalMs`, always the latest one.
  */
-import type { MemoName } from '../../sync/core/ids';
-import type { StoreChange } from '../../sync/db/change-feed';
-import type { MemosDatabase } from '../../sync/db/schema';
+import type { MemoName, MemosDatabase, StoreChange } from '../../sync';
 import type { EmbedWorkerApi, ModelInfo } from '../embed/api';
 import type { IndexEvent, IndexOpenReport, IndexWorkerApi } from '../index/api';
 import type { Timers } from '../index/semantic-index';

@@ -6,20 +6,23 @@
  * Start-up begins at once when the worker is created; the UI creates it lazily.
  */
 import * as Comlink from 'comlink';
-import { parseStoreChange, type StoreChange } from '../../sync/db/change-feed';
-import { DEFAULT_DB_NAME, MemosDatabase } from '../../sync/db/schema';
+import {
+  CHANGE_CHANNEL,
+  DEFAULT_DB_NAME,
+  MemosDatabase,
+  parseStoreChange,
+  RECALL_CHANNEL,
+  type StoreChange,
+} from '../../sync';
 import { startEmbedWorker } from '../embed/client';
 import { startIndexWorker } from '../index/client';
 import { assertWorkerScope } from '../protocol';
 import type { RecallApi } from './api';
-import { broadcastPeers, RECALL_CHANNEL, requestLeadership } from './peers';
+import { broadcastPeers, requestLeadership } from './peers';
 import { createRecallService } from './recall-service';
 import { remoteEmbedder, remoteIndex } from './remote-adapters';
 
 assertWorkerScope('workers/recall/recall.worker.ts');
-
-/** The channel app/state/services.ts publishes store changes on (sync/db/change-feed.ts). */
-const CHANGE_CHANNEL = 'memos-offline-changes';
 
 const db = new MemosDatabase(DEFAULT_DB_NAME);
 const embed = startEmbedWorker();

@@ -74,6 +74,7 @@ export interface AppDevice {
   feed: ChangeFeed;
   notebook: Notebook;
   meta: MetaStore;
+  dbName: string;
   transport: Transport;
   timers: VirtualTimers;
   controller: SyncController;
@@ -118,6 +119,7 @@ export function createAppDevice(shared?: { db: MemosDatabase; dbName: string }):
     feed,
     notebook,
     meta,
+    dbName,
     transport,
     timers,
     controller,

@@ -1,7 +1,8 @@
 /**
  * A "device" for integration tests: one local store (its own fake-indexeddb database with
- * a unique name), the notebook the user edits, the conflicts view, and a sync engine that
- * talks to the real Memos server through a recording, fault-injecting transport.
+ * a unique name), the notebook the user edits, the conflicts view, the Trash, and the same
+ * composition of a sync pass the app runs (sync/engine/sync-pass.ts), talking to the real
+ * Memos server through a recording, fault-injecting transport.
  *
  * Invariants: each device has its own database, feed, clock and transport, so several
  * devices never share state except through the server; the clock is the real clock plus an
@@ -12,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { createHttpMemosApi } from '../../../sync/api/http-client';
 import type { MemosApi } from '../../../sync/api/types';
-import { type MemoName, parseMemoName } from '../../../sync/core/ids';
+import { type MemoName, newMemoUid, parseMemoName } from '../../../sync/core/ids';
 import { type LocalMemo, type MemoFields, pickFields } from '../../../sync/core/memo';
 import type { SyncNotice } from '../../../sync/core/plan';
 import type { RemoteMemo } from '../../../sync/core/remote';
@@ -21,7 +22,9 @@ import { type Conflicts, createConflicts } from '../../../sync/db/conflicts';
 import { createMetaStore, type MetaStore } from '../../../sync/db/meta';
 import { createNotebook, type Notebook } from '../../../sync/db/notebook';
 import { type ConflictRecord, MemosDatabase, type OutboxEntry } from '../../../sync/db/schema';
-import { createSyncEngine, type SyncPassOptions, type SyncReport } from '../../../sync/engine/engine';
+import { createTrash, type Trash } from '../../../sync/db/trash';
+import type { SyncReport } from '../../../sync/engine/engine';
+import { approveHeldRemovals, keepHeldRemovals, runSyncPass } from '../../../sync/engine/sync-pass';
 import { createSyncStore, type SyncStore } from '../../../sync/engine/sync-store';
 import { createTransport, type Transport } from './transport';
 import type { ServerMemo } from './web';
@@ -29,6 +32,8 @@ import type { ServerMemo } from './web';
 export interface DeviceOptions {
   baseUrl: string;
   token: string;
+  /** The account the token belongs to (`users/<name>`): the pass checks it every time [S5]. */
+  user: string;
   label?: string;
   /** The client's request timeout (the timeout faults wait for it). */
   timeoutMs?: number;
@@ -48,6 +53,7 @@ export interface Device {
   feed: ChangeFeed;
   notebook: Notebook;
   conflicts: Conflicts;
+  trash: Trash;
   meta: MetaStore;
   store: SyncStore;
   transport: Transport;
@@ -56,9 +62,12 @@ export interface Device {
   /** Every notice the engine raised so far. */
   notices: SyncNotice[];
   /** One pass (default: full reconciliation). */
-  sync(mode?: 'full' | 'delta', options?: Omit<SyncPassOptions, 'mode'>): Promise<SyncReport>;
+  sync(mode?: 'full' | 'delta', options?: PassOptions): Promise<SyncReport>;
   /** One pass that must succeed. */
-  syncOk(mode?: 'full' | 'delta', options?: Omit<SyncPassOptions, 'mode'>): Promise<SyncReport>;
+  syncOk(mode?: 'full' | 'delta', options?: PassOptions): Promise<SyncReport>;
+  /** [S3] The user answers the standing question. */
+  approveHeld(): Promise<void>;
+  keepHeld(): Promise<void>;
   /** Creates a memo locally (as the user would) and returns its name. */
   write(content: string, fields?: Partial<MemoFields>): Promise<MemoName>;
   memos(): Promise<LocalMemo[]>;
@@ -67,6 +76,12 @@ export interface Device {
   outbox(): Promise<OutboxEntry[]>;
   conflictRecords(): Promise<ConflictRecord[]>;
   dispose(): Promise<void>;
+}
+
+export interface PassOptions {
+  hints?: readonly MemoName[];
+  /** Overrides the account the pass expects (a token that changed hands [S5]). */
+  expectedUser?: string;
 }
 
 export function createDevice(options: DeviceOptions): Device {
@@ -98,16 +113,21 @@ export function createDevice(options: DeviceOptions): Device {
     fetch: transport.fetch,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const engine = createSyncEngine({
-    api,
-    store,
-    now: clock.now,
-    cursor: { load: meta.cursor, save: meta.setCursor },
-  });
   const notices: SyncNotice[] = [];
 
-  const sync = async (mode: 'full' | 'delta' = 'full', passOptions: Omit<SyncPassOptions, 'mode'> = {}) => {
-    const report = await engine.syncOnce({ mode, ...passOptions });
+  const sync = async (mode: 'full' | 'delta' = 'full', passOptions: PassOptions = {}) => {
+    const report = await runSyncPass(
+      {
+        api,
+        store,
+        meta,
+        now: clock.now,
+        newUid: () => newMemoUid(),
+        isOnline: () => true,
+        expectedUser: passOptions.expectedUser ?? options.user,
+      },
+      { mode, ...(passOptions.hints ? { hints: passOptions.hints } : {}) },
+    );
     notices.push(...report.notices);
     return report;
   };
@@ -118,6 +138,7 @@ export function createDevice(options: DeviceOptions): Device {
     feed,
     notebook,
     conflicts: createConflicts(db, feed, notebook),
+    trash: createTrash({ db, feed, now: clock.now }),
     meta,
     store,
     transport,
@@ -131,6 +152,8 @@ export function createDevice(options: DeviceOptions): Device {
       expect(report.ok).toBe(true);
       return report;
     },
+    approveHeld: () => approveHeldRemovals(meta),
+    keepHeld: () => keepHeldRemovals(meta, store),
     async write(content, fields = {}) {
       const memo = await notebook.create({ content, visibility: fields.visibility ?? 'PRIVATE' });
       const rest: Partial<MemoFields> = {};

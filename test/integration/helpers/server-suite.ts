@@ -13,10 +13,15 @@ export interface MemosSuite {
   readonly instance: MemosInstance;
   readonly baseUrl: string;
   account(prefix?: string): Promise<Account>;
-  /** A device signed in as `account` (or with an explicit token). */
-  device(account: Account | { token: string }, options?: Omit<DeviceOptions, 'baseUrl' | 'token'>): Device;
+  /** A device signed in as `account` (or with an explicit token of a user). */
+  device(
+    account: Account | { token: string; user: string },
+    options?: Omit<DeviceOptions, 'baseUrl' | 'token' | 'user'>,
+  ): Device;
   /** A fresh account and one device signed in to it. */
-  solo(options?: Omit<DeviceOptions, 'baseUrl' | 'token'>): Promise<{ account: Account; device: Device }>;
+  solo(
+    options?: Omit<DeviceOptions, 'baseUrl' | 'token' | 'user'>,
+  ): Promise<{ account: Account; device: Device }>;
   /** Runs after the current test (before the devices are disposed). */
   cleanup(fn: () => Promise<void> | void): void;
 }
@@ -50,7 +55,12 @@ export function useMemosServer(): MemosSuite {
     },
     account: (prefix) => newAccount(current(), prefix),
     device(account, options = {}) {
-      const device = createDevice({ ...options, baseUrl: current().baseUrl, token: account.token });
+      const device = createDevice({
+        ...options,
+        baseUrl: current().baseUrl,
+        token: account.token,
+        user: account.user,
+      });
       devices.push(device);
       return device;
     },

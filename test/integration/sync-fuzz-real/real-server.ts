@@ -167,6 +167,7 @@ async function createRealServer(
     fetch: fetchFn,
     wireFaults: WIRE_FAULTS,
     deviceToken: device.token,
+    deviceUser: `users/${aliceUser.username}`,
     uidPrefix: n.toString(16).padStart(8, '0'),
     clock: new ManualClock(T0),
     sse,

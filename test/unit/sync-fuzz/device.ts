@@ -1,6 +1,7 @@
 /**
  * One simulated device of the sync fuzz: its own IndexedDB database (fake-indexeddb, a
- * unique name), notebook, sync store, cursor store, engine and live-event stream. Its
+ * unique name), notebook, sync store, meta store, the app's own composition of a sync pass
+ * (sync/engine/sync-pass.ts) and live-event stream. Its
  * transport is: REST client → faulty fetch (seeded faults) → interleaving hook (other
  * actors may act while a request is in flight) → the server handle's fetch (the fake, or a
  * real Memos). Its uids are `<server's uidPrefix>-0000-4000-800<device index>-<counter>`.
@@ -11,10 +12,16 @@ import { createHttpMemosApi, type FetchLike } from '../../../sync/api/http-clien
 import type { MemoName, MemoUid } from '../../../sync/core/ids';
 import { createChangeFeed } from '../../../sync/db/change-feed';
 import { type Conflicts, createConflicts } from '../../../sync/db/conflicts';
-import { createMetaStore } from '../../../sync/db/meta';
+import { createMetaStore, type MetaStore } from '../../../sync/db/meta';
 import { createNotebook, type Notebook } from '../../../sync/db/notebook';
 import { MemosDatabase } from '../../../sync/db/schema';
-import { createSyncEngine, type SyncEngine } from '../../../sync/engine/engine';
+import type { SyncReport } from '../../../sync/engine/engine';
+import {
+  approveHeldRemovals,
+  keepHeldRemovals,
+  runSyncPass,
+  type SyncPassRequest,
+} from '../../../sync/engine/sync-pass';
 import { createSyncStore, type SyncStore } from '../../../sync/engine/sync-store';
 import { type LiveEvents, startLiveEvents } from '../../../sync/live/sse-client';
 import {
@@ -53,7 +60,12 @@ export interface DeviceParts {
   notebook: Notebook;
   store: SyncStore;
   conflicts: Conflicts;
-  engine: SyncEngine;
+  meta: MetaStore;
+  /** One sync pass, composed exactly as the app composes it. */
+  pass(request: SyncPassRequest): Promise<SyncReport>;
+  /** [S3] The user's answers to the standing question. */
+  approveHeld(): Promise<void>;
+  keepHeld(): Promise<void>;
   /** Rejects with DeviceKilledError when this engine instance is killed. */
   killed: Promise<never>;
   live: LiveEvents;
@@ -68,7 +80,6 @@ export class Device {
   generation = 0;
   busy = false;
   hints: MemoName[] = [];
-  approved = new Set<MemoName>();
   /** The server's write counter when this device's current pass began. */
   passStartSeq = 0;
   private uidCounter = 0;
@@ -113,9 +124,9 @@ export class Device {
     // Observed for the "no spurious local delete" check: every local removal sync makes.
     const store: SyncStore = {
       ...inner,
-      deleteLocal: async (names) => {
-        const deleted = await inner.deleteLocal(names);
-        const checked = this.env.onLocalRemoval?.(this, deleted, 'deleted locally');
+      moveToTrash: async (names, reason) => {
+        const deleted = await inner.moveToTrash(names, reason);
+        const checked = this.env.onLocalRemoval?.(this, deleted, 'moved to the Trash');
         if (checked instanceof Promise) await checked;
         return deleted;
       },
@@ -151,17 +162,25 @@ export class Device {
     });
     const { baseUrl, deviceToken: token } = this.env.server;
     const api = createHttpMemosApi({ baseUrl, token, fetch: faulty.fetch });
-    const engine = createSyncEngine({
-      api,
-      store,
-      now: this.now,
-      cursor: { load: meta.cursor, save: meta.setCursor },
-    });
+    const pass = (request: SyncPassRequest) =>
+      runSyncPass(
+        {
+          api,
+          store,
+          meta,
+          now: this.now,
+          newUid: this.newUid,
+          isOnline: () => true,
+          expectedUser: this.env.server.deviceUser,
+        },
+        request,
+      );
     const liveApi = createHttpMemosApi({ baseUrl, token, fetch: this.env.server.fetch });
     const live = startLiveEvents({
       api: liveApi,
       onHint: (name) => this.hints.push(name),
       onConnected: () => undefined,
+      now: this.now,
       setTimeout: this.env.timers.setTimeout,
       clearTimeout: this.env.timers.clearTimeout,
       random: this.env.random,
@@ -171,7 +190,10 @@ export class Device {
       notebook,
       store,
       conflicts: createConflicts(db, feed, notebook),
-      engine,
+      meta,
+      pass,
+      approveHeld: () => approveHeldRemovals(meta),
+      keepHeld: () => keepHeldRemovals(meta, store),
       killed,
       live,
     };

@@ -5,7 +5,8 @@
  *      server rejected (marked with a sync issue), which stay local and pending;
  *  (b) NO LOST EDIT: every token that was written and not removed on purpose (see
  *      ledger.ts) is in the server's final content, in a conflict record (local or server
- *      side) on some device, or in a rejected memo kept on a device;
+ *      side) on some device, in a rejected memo kept on a device, or in a device's Trash
+ *      (a memo, or the conflict record it took along), from where the user can restore it;
  *  (c) NO DUPLICATE: each creation token appears in at most one server memo.
  * (d) NO SPURIOUS LOCAL DELETE is checked while the scenario runs (world.ts): sync never
  *     removes a memo, or its pending delete, here while the server still has that memo.
@@ -37,6 +38,11 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
     for (const record of await db.conflicts.toArray()) {
       for (const t of tokensOf(record.localContent)) visible.add(t);
       for (const t of tokensOf(record.remoteContent)) visible.add(t);
+    }
+    for (const row of await db.trash.toArray()) {
+      for (const t of tokensOf(row.memo.content)) visible.add(t);
+      for (const t of tokensOf(row.conflict?.localContent ?? '')) visible.add(t);
+      for (const t of tokensOf(row.conflict?.remoteContent ?? '')) visible.add(t);
     }
     const localNames = new Set<string>();
     for (const memo of locals) {

@@ -69,6 +69,8 @@ export interface ServerHandle {
   readonly wireFaults?: readonly FaultKind[];
   /** The personal access token the devices are connected with. */
   readonly deviceToken: string;
+  /** The user the device token belongs to (`users/<name>`): every pass checks it [S5]. */
+  readonly deviceUser: string;
   /** Eight hex digits that start every device-made uid (unique per world on one server). */
   readonly uidPrefix: string;
   /** Device clocks and simulator timers run on it; it is the server's clock only for the fake. */
@@ -125,6 +127,7 @@ export const createFakeServer: ServerFactory = async (options) => {
     baseUrl: 'http://memos.test',
     fetch: server.fetch,
     deviceToken: token,
+    deviceUser: 'users/alice',
     uidPrefix: '00000000',
     clock: server.clock,
     sse: server.sse,

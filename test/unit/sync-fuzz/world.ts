@@ -214,23 +214,20 @@ export class World {
     await this.flushEvents();
     const taken = device.hints.splice(0);
     const hints = useHints ? this.prng.shuffle(taken) : [];
-    const { engine, killed } = device.parts;
+    const { pass, killed } = device.parts;
     const generation = device.generation;
     device.busy = true;
     device.passStartSeq = this.server.writeSeq();
     try {
-      const report = await Promise.race([
-        engine.syncOnce({ mode, hints, approvedDeletions: device.approved }),
-        killed,
-      ]);
+      const report = await Promise.race([pass({ mode, hints }), killed]);
       if (report.heldDeletions) {
         // [S3] The user answers the question: delete them here too, or keep (upload) them.
         const names = report.heldDeletions.names;
         if (this.prng.chance(0.5)) {
-          device.approved = new Set(names);
+          await device.parts.approveHeld();
           this.log(`    ${device.label} user approves ${names.length} held deletions`);
         } else {
-          await device.parts.store.keepAsLocal(names);
+          await device.parts.keepHeld();
           this.log(`    ${device.label} user keeps ${names.length} memos the server no longer has`);
         }
       }
