@@ -26,13 +26,22 @@ async function pair() {
 }
 
 /** Full passes on both devices until a round writes nothing; then both mirror the server. */
+/**
+ * Full passes on every device until nothing is written. The memos a device deleted are
+ * the user's own deletions, so when another device asks about them [S3] the user answers
+ * "Delete them here too".
+ */
 async function converge(account: Account, devices: readonly Device[]): Promise<void> {
   for (let round = 0; round < 6; round++) {
     let wrote = false;
     for (const device of devices) {
       device.transport.clearLog();
-      await device.syncOk('full');
+      const report = await device.syncOk('full');
       wrote ||= device.transport.log.some((r) => r.method !== 'GET');
+      if (report.heldDeletions) {
+        await device.approveHeld();
+        wrote = true;
+      }
     }
     if (!wrote) break;
   }
