@@ -217,7 +217,7 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
           };
         }
         if (choice === 'start-fresh') await leaveAccount(deps.db, deps.feed, deps.now);
-        else await resetForNewServer(deps.db, deps.feed, deps.now);
+        else await resetForNewServer(deps.db, deps.feed, deps.now, newUid);
       }
       await meta.setIdentity(target);
       const connection: Connection = {

@@ -55,6 +55,8 @@ export function describeNotice(notice: SyncNotice, snippet: (name: MemoName) => 
       return `“${snippet(notice.name)}” had been deleted on the server while you edited it here; your version was put back on the server.`;
     case 'restored-after-remote-edit':
       return `“${snippet(notice.name)}” was edited on the server after you deleted it here, so it was restored with those edits.`;
+    case 'attachments-missing':
+      return `${notice.filenames.length === 1 ? `“${notice.filenames[0]}”` : `${notice.filenames.length} attachments`} of “${snippet(notice.name)}” could not be sent: the file is no longer on this device.`;
     case 'moved-to-trash':
       return notice.names.length === 1
         ? 'A memo the server no longer has was moved to the Trash on this device.'

@@ -10,6 +10,7 @@
 import { type MemoName, parseMemoName } from '../core/ids';
 import type { MemoFields } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
+import { attachmentRequests } from './attachment-requests';
 import { SseParser } from './sse-parser';
 import {
   type ApiFailure,
@@ -99,6 +100,7 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
     ...(json ? { 'Content-Type': 'application/json' } : {}),
   });
 
+  /** `body` is JSON-serialised; a Blob is sent as it is (a JSON document built in parts). */
   async function request(method: string, path: string, body?: unknown): Promise<ApiResult<RawResponse>> {
     let response: Response;
     let text: string;
@@ -106,7 +108,7 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
       response = await fetchImpl(joinUrl(options.baseUrl, path), {
         method,
         headers: headers(body !== undefined),
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: body instanceof Blob ? body : JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
         cache: 'no-store',
       });
@@ -146,7 +148,34 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
 
   const memoPath = (name: MemoName) => `/api/v1/${name.split('/').map(encodeURIComponent).join('/')}`;
 
+  async function binary(path: string): Promise<ApiResult<Blob>> {
+    let response: Response;
+    try {
+      response = await fetchImpl(joinUrl(options.baseUrl, path), {
+        headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
+        signal: AbortSignal.timeout(timeoutMs * 4),
+        cache: 'no-store',
+      });
+      if (!response.ok) {
+        const text = await response.text().catch(() => '');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = { message: text.slice(0, 200) };
+        }
+        return fail(classifyStatus(response.status, parsed));
+      }
+      return ok(await response.blob());
+    } catch (error) {
+      return fail(classifyThrown(error));
+    }
+  }
+
+  const attachments = attachmentRequests({ json: request, binary });
+
   return {
+    ...attachments,
     async me() {
       const raw = await request('GET', '/api/v1/auth/me');
       if (!raw.ok) return raw;
@@ -210,15 +239,20 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
         content: input.content,
         visibility: input.visibility,
         createTime: new Date(Math.floor(input.createTime / 1000) * 1000).toISOString(),
+        ...(input.attachments && input.attachments.length > 0
+          ? { attachments: input.attachments.map((name) => ({ name })) }
+          : {}),
       };
       return memoResult(await request('POST', `/api/v1/memos?memoId=${encodeURIComponent(memoId)}`, body));
     },
     async update(name, patch: Partial<MemoFields>, mask: readonly UpdatePath[]) {
-      const body: Partial<MemoFields> = {};
+      const body: Record<string, unknown> = {};
       if (patch.content !== undefined) body.content = patch.content;
       if (patch.visibility !== undefined) body.visibility = patch.visibility;
       if (patch.state !== undefined) body.state = patch.state;
       if (patch.pinned !== undefined) body.pinned = patch.pinned;
+      // [F2] The whole merged set: Memos replaces the set and deletes what it leaves out.
+      if (patch.attachments !== undefined) body.attachments = patch.attachments.map((a) => ({ name: a }));
       const query = `updateMask=${mask.map(encodeURIComponent).join(',')}`;
       return memoResult(await request('PATCH', `${memoPath(name)}?${query}`, body));
     },

@@ -4,6 +4,7 @@
  * status codes); tests also implement it with faults. Every failure is classified once,
  * at that boundary, into the closed union ApiFailure.
  */
+import type { AttachmentInfo, AttachmentName } from '../core/attachments';
 import type { MemoName } from '../core/ids';
 import type { MemoFields, MemoState, Visibility } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
@@ -45,7 +46,7 @@ export interface UserStats {
 }
 
 /** Paths accepted in `updateMask` (snake_case, sent literally). */
-export type UpdatePath = 'content' | 'visibility' | 'state' | 'pinned' | 'update_time';
+export type UpdatePath = 'content' | 'visibility' | 'state' | 'pinned' | 'attachments' | 'update_time';
 
 export interface ListQuery {
   /** A CEL filter (v0.30 syntax). */
@@ -70,7 +71,18 @@ export interface CreateMemoInput {
   visibility: Visibility;
   /** epoch ms; the server keeps whole seconds */
   createTime: number;
+  /** Attachments (already on the server) the memo is created with. */
+  attachments?: readonly AttachmentName[];
 }
+
+/** A file to upload as an attachment with a client-chosen id [F3]. */
+export interface NewAttachmentUpload {
+  filename: string;
+  type: string;
+  bytes: Blob;
+}
+
+export type FileVariant = 'original' | 'thumbnail';
 
 export type ServerEvent =
   | { type: 'memo.created' | 'memo.updated' | 'memo.deleted'; name: MemoName }
@@ -90,6 +102,16 @@ export interface MemosApi {
     mask: readonly UpdatePath[],
   ): Promise<ApiResult<RemoteMemo>>;
   remove(name: MemoName): Promise<ApiResult<void>>;
+  /**
+   * [F3] Creates an attachment (not yet linked to a memo) under a client-chosen id. Memos
+   * answers a duplicate id with 500, not 409: after any failure but a 400, `getAttachment`
+   * tells whether it landed.
+   */
+  createAttachment(uid: string, upload: NewAttachmentUpload): Promise<ApiResult<AttachmentInfo>>;
+  getAttachment(name: AttachmentName): Promise<ApiResult<AttachmentInfo>>;
+  deleteAttachment(name: AttachmentName): Promise<ApiResult<void>>;
+  /** The bytes of an attachment (`thumbnail`: the server's small JPEG of an image). */
+  downloadAttachment(info: AttachmentInfo, variant: FileVariant): Promise<ApiResult<Blob>>;
   /** Revokes one of the signed-in user's personal access tokens (`users/x/personalAccessTokens/y`). */
   revokeToken(name: string): Promise<ApiResult<void>>;
   /**

@@ -3,6 +3,7 @@
  * precise reason out. Only known fields are read (so `__proto__` and other extra keys
  * are ignored), enums are checked, RFC 3339 times become epoch ms.
  */
+import { type AttachmentInfo, canonicalSet, parseAttachmentName } from '../core/attachments';
 import { parseMemoName } from '../core/ids';
 import { isVisibility, type MemoProperty } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
@@ -33,6 +34,25 @@ function property(value: unknown): MemoProperty {
   };
 }
 
+/** One attachment as the server describes it (`size` is an int64 sent as a string). */
+export function parseAttachment(value: unknown): Parsed<AttachmentInfo> {
+  if (!isObject(value)) return { ok: false, reason: 'attachment is not an object' };
+  const name = parseAttachmentName(value.name);
+  if (!name)
+    return { ok: false, reason: `attachment name ${JSON.stringify(value.name)} is not attachments/{id}` };
+  const size =
+    typeof value.size === 'string' ? Number(value.size) : typeof value.size === 'number' ? value.size : 0;
+  return {
+    ok: true,
+    value: {
+      name,
+      filename: typeof value.filename === 'string' && value.filename !== '' ? value.filename : 'file',
+      type: typeof value.type === 'string' && value.type !== '' ? value.type : 'application/octet-stream',
+      size: Number.isFinite(size) && size >= 0 ? size : 0,
+    },
+  };
+}
+
 /** A top-level memo (comments, which have `parent`, are rejected: we do not mirror them). */
 export function parseRemoteMemo(value: unknown): Parsed<RemoteMemo> {
   if (!isObject(value)) return { ok: false, reason: 'memo is not an object' };
@@ -57,6 +77,12 @@ export function parseRemoteMemo(value: unknown): Parsed<RemoteMemo> {
   if (typeof value.parent === 'string' && value.parent !== '')
     return { ok: false, reason: `${name} is a comment` };
   const tags = Array.isArray(value.tags) ? value.tags.filter((t): t is string => typeof t === 'string') : [];
+  const files: AttachmentInfo[] = [];
+  for (const item of Array.isArray(value.attachments) ? value.attachments : []) {
+    const attachment = parseAttachment(item);
+    if (!attachment.ok) return { ok: false, reason: `${name}: ${attachment.reason}` };
+    files.push(attachment.value);
+  }
   return {
     ok: true,
     value: {
@@ -71,6 +97,8 @@ export function parseRemoteMemo(value: unknown): Parsed<RemoteMemo> {
       tags,
       snippet: typeof value.snippet === 'string' ? value.snippet : '',
       property: property(value.property),
+      attachments: canonicalSet(files.map((f) => f.name)),
+      files,
     },
   };
 }

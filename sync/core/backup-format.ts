@@ -12,7 +12,10 @@ import { isMemoState, isVisibility, type LocalMemo, type MemoFields } from './me
 export const EXPORT_FORMAT = 'memos-offline-export';
 export const EXPORT_VERSION = 1;
 
-export interface ExportedMemo extends MemoFields {
+/** The memo fields an export carries (attachments travel only in a zip export, see backup-zip). */
+type ExportedFields = Omit<MemoFields, 'attachments'>;
+
+export interface ExportedMemo extends ExportedFields {
   name: string;
   createTime: string;
   updateTime: string;
@@ -26,7 +29,7 @@ export interface ExportFile {
   memos: ExportedMemo[];
 }
 
-export interface ImportedMemo extends MemoFields {
+export interface ImportedMemo extends ExportedFields {
   name: MemoName;
   createTime: number;
   updateTime: number;

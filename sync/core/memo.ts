@@ -2,8 +2,11 @@
  * The local model of a memo, mirroring the Memos v0.30 `Memo` resource (memos-api.md §2)
  * so that a local memo and its server copy are the same shape. Times are epoch
  * milliseconds locally (the server has whole seconds). `tags`, `snippet` and `property`
- * are derived from `content` (see derive.ts) and are never edited directly.
+ * are derived from `content` (see derive.ts) and are never edited directly. `attachments`
+ * is a set (kept sorted) of attachment names; the attachments themselves (file name,
+ * type, bytes) live in their own tables (db/attachments.ts).
  */
+import { type AttachmentName, sameSet } from './attachments';
 import type { MemoName } from './ids';
 
 export const VISIBILITIES = ['PRIVATE', 'PROTECTED', 'PUBLIC'] as const;
@@ -18,9 +21,16 @@ export interface MemoFields {
   visibility: Visibility;
   state: MemoState;
   pinned: boolean;
+  /** Sorted set of attachment names [F2]. */
+  attachments: readonly AttachmentName[];
 }
 export type MemoField = keyof MemoFields;
-export const MEMO_FIELDS: readonly MemoField[] = ['content', 'visibility', 'state', 'pinned'];
+export const MEMO_FIELDS: readonly MemoField[] = ['content', 'visibility', 'state', 'pinned', 'attachments'];
+
+/** Field equality (the attachment set compares as a set). */
+export function fieldEquals(field: MemoField, a: MemoFields, b: MemoFields): boolean {
+  return field === 'attachments' ? sameSet(a.attachments, b.attachments) : a[field] === b[field];
+}
 
 export interface MemoProperty {
   hasLink: boolean;
@@ -70,7 +80,13 @@ export function isMemoState(value: unknown): value is MemoState {
 }
 
 export function pickFields(memo: MemoFields): MemoFields {
-  return { content: memo.content, visibility: memo.visibility, state: memo.state, pinned: memo.pinned };
+  return {
+    content: memo.content,
+    visibility: memo.visibility,
+    state: memo.state,
+    pinned: memo.pinned,
+    attachments: [...(memo.attachments ?? [])],
+  };
 }
 
 /** Timeline order: pinned first, then newest created first, then name for a total order. */

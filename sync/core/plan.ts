@@ -3,8 +3,17 @@
  * (the server state we last synced) and its remote state, decide what to do. No I/O, no
  * clock, no Dexie. Rule IDs refer to sync/SPEC.md; tests are named after them.
  */
+
+import { mergeSets } from './attachments';
 import type { MemoName } from './ids';
-import { type LocalMemo, MEMO_FIELDS, type MemoField, type MemoFields, pickFields } from './memo';
+import {
+  fieldEquals,
+  type LocalMemo,
+  MEMO_FIELDS,
+  type MemoField,
+  type MemoFields,
+  pickFields,
+} from './memo';
 import { changedFields, type RemoteMemo, sameFields, sameServerState } from './remote';
 import { mergeText } from './text-merge';
 
@@ -39,7 +48,9 @@ export type SyncNotice =
   | { kind: 'restored-after-remote-edit'; name: MemoName }
   | { kind: 'conflict'; name: MemoName }
   /** [R1] The server no longer has these memos: they were moved to the Trash here. */
-  | { kind: 'moved-to-trash'; names: MemoName[] };
+  | { kind: 'moved-to-trash'; names: MemoName[] }
+  /** [F3] These attachments' files exist nowhere any more (never uploaded, gone here). */
+  | { kind: 'attachments-missing'; name: MemoName; filenames: string[] };
 
 export interface ConflictDraft {
   /** Content this device wanted; the server keeps its own until the user decides. */
@@ -73,7 +84,11 @@ export function rebaseLocal(
   const fields: MemoFields = pickFields(server);
   let conflict: ConflictDraft | undefined;
   for (const field of MEMO_FIELDS) {
-    if (current[field] === planned[field] || current[field] === server[field]) continue;
+    if (fieldEquals(field, current, planned) || fieldEquals(field, current, server)) continue;
+    if (field === 'attachments') {
+      fields.attachments = mergeSets(current.attachments, planned.attachments, server.attachments);
+      continue;
+    }
     if (field !== 'content') {
       Object.assign(fields, { [field]: current[field] });
       continue;
@@ -120,14 +135,17 @@ export function mergeFields(
   const merged: MemoFields = pickFields(remote);
   let conflict: ConflictDraft | undefined;
   for (const field of MEMO_FIELDS) {
-    const localChanged = local[field] !== base[field];
-    const remoteChanged = remote[field] !== base[field];
-    if (!localChanged || local[field] === remote[field]) continue;
+    const localChanged = !fieldEquals(field, local, base);
+    const remoteChanged = !fieldEquals(field, remote, base);
+    if (!localChanged || fieldEquals(field, local, remote)) continue;
     if (!remoteChanged) {
       Object.assign(merged, { [field]: local[field] });
       continue;
     }
-    if (field === 'content') {
+    if (field === 'attachments') {
+      // [F2] Added on either side stays, removed on either side goes; never a conflict.
+      merged.attachments = mergeSets(local.attachments, base.attachments, remote.attachments);
+    } else if (field === 'content') {
       const outcome = mergeText(local.content, base.content, remote.content);
       if (outcome.ok) merged.content = outcome.text;
       else

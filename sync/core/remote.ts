@@ -3,9 +3,11 @@
  * sync engine keeps one per synced memo as the "base" (the three-way merge ancestor).
  * Times are epoch ms (always whole seconds, the server's resolution).
  */
+import type { AttachmentInfo } from './attachments';
 import type { MemoName } from './ids';
 import {
   type DerivedMemoData,
+  fieldEquals,
   type LocalMemo,
   MEMO_FIELDS,
   type MemoField,
@@ -18,14 +20,16 @@ export interface RemoteMemo extends MemoFields, DerivedMemoData {
   creator: string;
   createTime: number;
   updateTime: number;
+  /** What the server says about each attachment in `attachments`. */
+  files: readonly AttachmentInfo[];
 }
 
 export function sameFields(a: MemoFields, b: MemoFields): boolean {
-  return MEMO_FIELDS.every((field) => a[field] === b[field]);
+  return MEMO_FIELDS.every((field) => fieldEquals(field, a, b));
 }
 
 export function changedFields(from: MemoFields, to: MemoFields): MemoField[] {
-  return MEMO_FIELDS.filter((field) => from[field] !== to[field]);
+  return MEMO_FIELDS.filter((field) => !fieldEquals(field, from, to));
 }
 
 /** The server copy is byte-for-byte what we saw last time (fields and update time). */

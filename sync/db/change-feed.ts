@@ -4,6 +4,7 @@
  * transaction has committed (callers' responsibility), so a listener always reads
  * committed data. Messages are a discriminated union; unknown messages are ignored.
  */
+import { type AttachmentName, parseAttachmentName } from '../core/attachments';
 import { type MemoName, parseMemoName } from '../core/ids';
 import type { LocalMemo } from '../core/memo';
 
@@ -18,6 +19,8 @@ export type StoreChange =
   | { type: 'conflicts' }
   /** The Trash changed (a memo moved there, was restored, deleted forever or expired). */
   | { type: 'trash' }
+  /** Attachments' rows or bytes changed (a thumbnail arrived, an original was evicted). */
+  | { type: 'attachments'; names: AttachmentName[] }
   | { type: 'meta'; keys: string[] }
   | { type: 'reset' };
 
@@ -43,6 +46,13 @@ export function parseStoreChange(data: unknown): StoreChange | undefined {
       if (!Array.isArray(message.names)) return undefined;
       const names = message.names.map(parseMemoName).filter((n): n is MemoName => n !== undefined);
       return { type: 'memos', names };
+    }
+    case 'attachments': {
+      if (!Array.isArray(message.names)) return undefined;
+      const names = message.names
+        .map(parseAttachmentName)
+        .filter((n): n is AttachmentName => n !== undefined);
+      return { type: 'attachments', names };
     }
     case 'meta':
       return Array.isArray(message.keys)

@@ -12,7 +12,7 @@
  */
 import type { ImportedMemo } from '../core/backup-format';
 import type { MemoName } from '../core/ids';
-import { MEMO_FIELDS, type MemoField, type MemoFields } from '../core/memo';
+import { fieldEquals, MEMO_FIELDS, type MemoField, type MemoFields } from '../core/memo';
 import { mergeText } from '../core/text-merge';
 import type { ChangeFeed } from './change-feed';
 import { applyPatch, buildLocalMemo } from './notebook';
@@ -57,11 +57,13 @@ export async function applyImport(
       );
       for (const [index, incoming] of memos.entries()) {
         const current = existing[index];
+        // A JSON export carries no attachments: an imported memo keeps the set it has here.
         const fields: MemoFields = {
           content: incoming.content,
           visibility: incoming.visibility,
           state: incoming.state,
           pinned: incoming.pinned,
+          attachments: current?.attachments ?? [],
         };
         if (!current) {
           await db.memos.add(buildLocalMemo(incoming.name, fields, incoming));
@@ -76,7 +78,7 @@ export async function applyImport(
           touched.push(incoming.name);
           continue;
         }
-        const differs: MemoField[] = MEMO_FIELDS.filter((f) => current[f] !== fields[f]);
+        const differs: MemoField[] = MEMO_FIELDS.filter((f) => !fieldEquals(f, current, fields));
         if (differs.length === 0) {
           summary.unchanged++;
           continue;

@@ -6,10 +6,12 @@
  * entries [A1]. Deleting moves the memo to the Trash in the same transaction [R1].
  * Content rules: never empty; at most `contentLimitBytes` UTF-8 bytes (the server's limit).
  */
+import { type AttachmentName, canonicalSet, mergeSets } from '../core/attachments';
 import { deriveMemoData } from '../core/derive';
 import { type MemoName, type MemoUid, memoNameOf, newMemoUid } from '../core/ids';
 import { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong } from '../core/limits';
 import {
+  fieldEquals,
   type LocalMemo,
   MEMO_FIELDS,
   type MemoField,
@@ -19,12 +21,18 @@ import {
 } from '../core/memo';
 import { setTaskChecked } from '../core/tasks';
 import { mergeText } from '../core/text-merge';
+import {
+  checkAttachmentSize,
+  detachAttachments,
+  type NewAttachmentFile,
+  storeNewAttachments,
+} from './attachments';
 import type { ChangeFeed } from './change-feed';
 import type { MemosDatabase } from './schema';
-import { withStorageErrors } from './storage-errors';
+import { RejectedInputError, withStorageErrors } from './storage-errors';
 import { trashMemos } from './trash';
 
-export class ContentRejectedError extends Error {
+export class ContentRejectedError extends RejectedInputError {
   readonly reason: 'empty' | 'too-long';
   constructor(reason: 'empty' | 'too-long', message: string) {
     super(message);
@@ -44,6 +52,15 @@ export interface NotebookDeps {
 export interface NewMemoInput {
   content: string;
   visibility: Visibility;
+  /** Files attached at capture [F1]. */
+  files?: readonly NewAttachmentFile[];
+}
+
+/** An editor's attachment changes: the set it opened with, what it kept, what it adds. */
+export interface AttachmentEdit {
+  from: readonly AttachmentName[];
+  keep: readonly AttachmentName[];
+  add: readonly NewAttachmentFile[];
 }
 
 /**
@@ -61,14 +78,18 @@ export type EditOutcome =
 
 export interface Notebook {
   create(input: NewMemoInput): Promise<LocalMemo>;
+  /** Field changes; `attachments` may only drop names (new files go through `attach`). */
   update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined>;
+  /** Adds files to a memo [F1]. */
+  attach(name: MemoName, files: readonly NewAttachmentFile[]): Promise<LocalMemo | undefined>;
   /**
    * An editor's save: `editedFrom` is the text the editor opened with. When the memo's text
-   * changed since then, the edit is three-way merged into it instead of overwriting it.
+   * changed since then, the edit is three-way merged into it instead of overwriting it; so is
+   * the attachment set [F2].
    */
   saveEdit(
     name: MemoName,
-    edit: { content: string; visibility: Visibility },
+    edit: { content: string; visibility: Visibility; attachments?: AttachmentEdit },
     editedFrom: string,
   ): Promise<EditOutcome>;
   setTask(name: MemoName, taskIndex: number, checked: boolean): Promise<LocalMemo | undefined>;
@@ -97,9 +118,13 @@ export function applyPatch(
   patch: Partial<MemoFields>,
   updateTime: number,
 ): { memo: LocalMemo; changed: MemoField[] } {
-  const changed = MEMO_FIELDS.filter((field) => patch[field] !== undefined && patch[field] !== memo[field]);
+  const target: MemoFields = { ...pickFields(memo), ...patch };
+  if (patch.attachments) target.attachments = canonicalSet(patch.attachments);
+  const changed = MEMO_FIELDS.filter(
+    (field) => patch[field] !== undefined && !fieldEquals(field, memo, target),
+  );
   if (changed.length === 0) return { memo, changed };
-  const next: LocalMemo = { ...memo, ...patch, updateTime };
+  const next: LocalMemo = { ...memo, ...target, updateTime };
   if (changed.includes('content')) Object.assign(next, deriveMemoData(next.content));
   next.pinRank = next.pinned ? 1 : 0;
   // A new local version supersedes any earlier rejection; the push will tell us again.
@@ -112,26 +137,46 @@ export function createNotebook(deps: NotebookDeps): Notebook {
   const newUid = deps.newUid ?? (() => newMemoUid());
   const limit = () => deps.contentLimitBytes?.() ?? DEFAULT_CONTENT_LIMIT_BYTES;
 
-  function assertContent(content: string): void {
+  /** Text is required unless the memo carries attachments (a photo alone is a memo). */
+  function assertContent(content: string, hasAttachments = false): void {
     const check = checkContent(content, limit());
     if (check.ok) return;
-    if (check.reason === 'empty') throw new ContentRejectedError('empty', 'A memo cannot be empty.');
+    if (check.reason === 'empty') {
+      if (hasAttachments) return;
+      throw new ContentRejectedError('empty', 'A memo cannot be empty.');
+    }
     throw new ContentRejectedError('too-long', describeTooLong(check.bytes, limit()));
   }
 
-  async function update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined> {
-    if (patch.content !== undefined) assertContent(patch.content);
+  const EDIT_TABLES = () => [db.memos, db.outbox, db.attachments, db.attachmentBlobs];
+
+  /**
+   * One edit of one memo in one transaction: `patchOf` reads the current memo (and may store
+   * new attachment bytes); attachments the memo stops listing are detached [F4].
+   */
+  async function change(
+    name: MemoName,
+    patchOf: (current: LocalMemo, time: number) => Promise<Partial<MemoFields>> | Partial<MemoFields>,
+  ): Promise<LocalMemo | undefined> {
     const time = now();
     let result: LocalMemo | undefined;
     let changed: MemoField[] = [];
     await withStorageErrors(() =>
-      db.transaction('rw', db.memos, db.outbox, async () => {
+      db.transaction('rw', EDIT_TABLES(), async () => {
         const current = await db.memos.get(name);
         if (!current) return;
+        const patch = await patchOf(current, time);
         const applied = applyPatch(current, patch, time);
         result = applied.memo;
         changed = applied.changed;
         if (changed.length === 0) return;
+        if (changed.includes('content') || changed.includes('attachments'))
+          assertContent(applied.memo.content, applied.memo.attachments.length > 0);
+        const kept = new Set(applied.memo.attachments);
+        await detachAttachments(
+          db,
+          current.attachments.filter((a) => !kept.has(a)),
+        );
         await db.memos.put(applied.memo);
         if (!current.localOnly) await db.outbox.add({ name, op: 'update', fields: changed, at: time });
       }),
@@ -143,18 +188,36 @@ export function createNotebook(deps: NotebookDeps): Notebook {
     return result;
   }
 
+  async function update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined> {
+    return change(name, (current) => {
+      if (patch.attachments) {
+        // Only names the memo lists may stay: new files come through `attach`.
+        const listed = new Set(current.attachments);
+        return { ...patch, attachments: patch.attachments.filter((a) => listed.has(a)) };
+      }
+      return patch;
+    });
+  }
+
   return {
     async create(input) {
-      assertContent(input.content);
+      const files = input.files ?? [];
+      assertContent(input.content, files.length > 0);
+      for (const file of files) checkAttachmentSize(file);
       const time = now();
       const name = memoNameOf(newUid());
-      const memo = buildLocalMemo(
-        name,
-        { content: input.content, visibility: input.visibility, state: 'NORMAL', pinned: false },
-        { createTime: time, updateTime: time },
-      );
+      let memo: LocalMemo | undefined;
       await withStorageErrors(() =>
-        db.transaction('rw', db.memos, db.outbox, async () => {
+        db.transaction('rw', [db.memos, db.outbox, db.attachments, db.attachmentBlobs], async () => {
+          const attachments = canonicalSet(await storeNewAttachments(db, name, files, time, newUid));
+          const fields: MemoFields = {
+            content: input.content,
+            visibility: input.visibility,
+            state: 'NORMAL',
+            pinned: false,
+            attachments,
+          };
+          memo = buildLocalMemo(name, fields, { createTime: time, updateTime: time });
           await db.memos.put(memo);
           await db.outbox.add({
             name,
@@ -165,18 +228,27 @@ export function createNotebook(deps: NotebookDeps): Notebook {
           });
         }),
       );
+      if (!memo) throw new Error('the memo was not written');
       feed.publish({ type: 'memos', names: [name], rows: [memo] });
       feed.publish({ type: 'outbox', origin: 'local' });
       return memo;
     },
+    async attach(name, files) {
+      for (const file of files) checkAttachmentSize(file);
+      return change(name, async (current, time) => {
+        const added = await storeNewAttachments(db, name, files, time, newUid);
+        return { attachments: [...current.attachments, ...added] };
+      });
+    },
     update,
     async saveEdit(name, edit, editedFrom) {
-      assertContent(edit.content);
+      const adding = edit.attachments?.add ?? [];
+      for (const file of adding) checkAttachmentSize(file);
       const time = now();
       let outcome = { kind: 'gone' } as EditOutcome;
       let changed: MemoField[] = [];
       await withStorageErrors(() =>
-        db.transaction('rw', db.memos, db.outbox, async () => {
+        db.transaction('rw', EDIT_TABLES(), async () => {
           const current = await db.memos.get(name);
           if (!current) return;
           let content = edit.content;
@@ -188,12 +260,27 @@ export function createNotebook(deps: NotebookDeps): Notebook {
               return;
             }
             content = merge.text;
-            assertContent(content);
           }
-          const applied = applyPatch(current, { content, visibility: edit.visibility }, time);
+          let attachments = current.attachments;
+          if (edit.attachments) {
+            const added = await storeNewAttachments(db, name, adding, time, newUid);
+            // [F2] Attachments added or removed elsewhere since the editor opened stay so.
+            attachments = mergeSets(
+              [...edit.attachments.keep, ...added],
+              edit.attachments.from,
+              current.attachments,
+            );
+          }
+          assertContent(content, attachments.length > 0);
+          const applied = applyPatch(current, { content, visibility: edit.visibility, attachments }, time);
           outcome = { kind: 'saved', memo: applied.memo, merged: moved && content !== edit.content };
           changed = applied.changed;
           if (changed.length === 0) return;
+          const kept = new Set(applied.memo.attachments);
+          await detachAttachments(
+            db,
+            current.attachments.filter((a) => !kept.has(a)),
+          );
           await db.memos.put(applied.memo);
           if (!current.localOnly) await db.outbox.add({ name, op: 'update', fields: changed, at: time });
         }),

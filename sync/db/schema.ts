@@ -23,9 +23,15 @@
  *  - trash:       every memo removed from the notebook, by the user or because the server
  *                 no longer has it, with its conflict record and the account it belonged
  *                 to; kept 30 days, restorable.
+ *  v5 (attachments, sync/db/attachments.ts; v4 is reserved for the recall workers):
+ *  - attachments:     one row per attachment a memo lists (or listed, until the server has
+ *                     forgotten it): file name, type, size, where it stands with the server.
+ *  - attachmentBlobs: the bytes, keyed [name+kind] (kind: original | thumbnail).
+ *  The v5 upgrade gives every stored memo, base and Trash copy an empty attachment set.
  */
 import Dexie, { type Table } from 'dexie';
 import { DEFAULT_DB_NAME } from '../constants';
+import type { AttachmentName } from '../core/attachments';
 import type { MemoName } from '../core/ids';
 import type { LocalMemo, MemoField, MemoFields, MemoState } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
@@ -98,6 +104,45 @@ export interface RecallIndexRow {
   value: unknown;
 }
 
+/**
+ * Where an attachment stands with the server [F3]:
+ *  - local:    its bytes exist only here; it must be uploaded before a memo may list it there;
+ *  - unsure:   a create was sent and its answer lost, or it was restored from the Trash: ask
+ *              the server (GET) before uploading again (a repeated create answers 500);
+ *  - uploaded: the server has it.
+ */
+export type AttachmentServerState = 'local' | 'unsure' | 'uploaded';
+
+/** v5: one attachment (see the header). */
+export interface AttachmentRow {
+  name: AttachmentName;
+  /** The memo that lists it (the attachment belongs to exactly one memo). */
+  memo: MemoName;
+  filename: string;
+  type: string;
+  size: number;
+  server: AttachmentServerState;
+  /**
+   * The memo no longer lists it here: once sync has made sure the server forgot it (a DELETE
+   * answered, 404 included), the row and its bytes go [F4].
+   */
+  detached?: true;
+  /** Whether a small picture can be made or fetched: `none` for files and broken images. */
+  thumbnail: 'pending' | 'here' | 'none';
+  /** The original's bytes are on this device. */
+  original: boolean;
+  /** epoch ms of the last time the user opened the original (eviction order) [F5]. */
+  openedAt?: number;
+  addedAt: number;
+}
+
+/** v5: the bytes of an attachment. */
+export interface AttachmentBlobRow {
+  name: AttachmentName;
+  kind: 'original' | 'thumbnail';
+  bytes: Blob;
+}
+
 /** Why a memo left the notebook. */
 export type TrashReason = 'deleted-here' | 'deleted-on-server' | 'left-with-account';
 
@@ -151,6 +196,38 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       trash: '&name, removedAt',
     },
   },
+  {
+    version: 5,
+    stores: {
+      attachments: '&name, memo',
+      attachmentBlobs: '&[name+kind], name',
+    },
+    async upgrade(tx) {
+      // Every memo now has an attachment set: the rows written before attachments had none.
+      const withSet = <T extends { attachments?: unknown }>(row: T) => {
+        if (!Array.isArray(row.attachments)) Object.assign(row, { attachments: [] });
+      };
+      await tx.table('memos').toCollection().modify(withSet);
+      await tx
+        .table('bases')
+        .toCollection()
+        .modify((row: { attachments?: unknown; files?: unknown }) => {
+          withSet(row);
+          if (!Array.isArray(row.files)) Object.assign(row, { files: [] });
+        });
+      await tx
+        .table('trash')
+        .toCollection()
+        .modify((row: { memo: { attachments?: unknown } }) => withSet(row.memo));
+      await tx
+        .table('outbox')
+        .toCollection()
+        .modify((row: { created?: { attachments?: unknown }; deleted?: { attachments?: unknown } }) => {
+          if (row.created) withSet(row.created);
+          if (row.deleted) withSet(row.deleted);
+        });
+    },
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]?.version ?? 1;
@@ -165,6 +242,8 @@ export class MemosDatabase extends Dexie {
   embeddings!: Table<EmbeddingRow, [MemoName, number]>;
   recallIndex!: Table<RecallIndexRow, string>;
   trash!: Table<TrashRow, MemoName>;
+  attachments!: Table<AttachmentRow, AttachmentName>;
+  attachmentBlobs!: Table<AttachmentBlobRow, [AttachmentName, 'original' | 'thumbnail']>;
 
   constructor(name: string = DEFAULT_DB_NAME, upToVersion: number = CURRENT_SCHEMA_VERSION) {
     super(name);

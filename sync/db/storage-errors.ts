@@ -54,10 +54,18 @@ export function classifyStorageError(error: unknown): StorageFailure {
 }
 
 /** Runs `work`, rethrowing any failure as a classified StorageError. */
+/**
+ * An input the notebook refuses (empty or too long text, a file too large): thrown inside a
+ * transaction to abort it, and passed through to the caller unchanged (it is not a storage
+ * failure).
+ */
+export class RejectedInputError extends Error {}
+
 export async function withStorageErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof RejectedInputError) throw error;
     throw new StorageError(classifyStorageError(error), { cause: error });
   }
 }

@@ -15,6 +15,7 @@ import { type MemoName, type MemoUid, memoNameOf, newMemoUid } from '../core/ids
 import { type LocalMemo, MEMO_FIELDS } from '../core/memo';
 import { carryConflict } from '../core/plan';
 import { sameFields } from '../core/remote';
+import { deleteAttachmentsOf, markRestoredAttachments } from './attachments';
 import type { ChangeFeed } from './change-feed';
 import { readIdentity } from './meta';
 import type { AccountRef, MemosDatabase, TrashReason, TrashRow } from './schema';
@@ -104,36 +105,68 @@ export function createTrash(deps: TrashDeps): Trash {
   const newUid = deps.newUid ?? (() => newMemoUid());
   const announceTrash = () => feed.publish({ type: 'trash' });
 
+  /** [R2] These Trash rows go for good, with their attachments' bytes (unless back in use). */
+  async function destroy(select: () => Promise<TrashRow[]>): Promise<number> {
+    const count = await withStorageErrors(() =>
+      db.transaction('rw', [db.trash, db.memos, db.attachments, db.attachmentBlobs], async () => {
+        const rows = await select();
+        const names = rows.map((row) => row.name);
+        await db.trash.bulkDelete(names);
+        const back = new Set(
+          (await db.memos.bulkGet(names)).filter((m) => m !== undefined).map((m) => m.name),
+        );
+        await deleteAttachmentsOf(
+          db,
+          names.filter((name) => !back.has(name)),
+        );
+        return rows.length;
+      }),
+    );
+    if (count > 0) announceTrash();
+    return count;
+  }
+
   return {
     list: () => db.trash.orderBy('removedAt').reverse().toArray(),
     count: () => db.trash.count(),
     async restore(name) {
       const outcome = await withStorageErrors(() =>
-        db.transaction('rw', [db.memos, db.outbox, db.conflicts, db.trash, db.meta], async () => {
-          const row = await db.trash.get(name);
-          if (!row) return { kind: 'missing' } as const;
-          const identity = await readIdentity(db);
-          const current = await db.memos.get(name);
-          await db.trash.delete(name);
-          if (current && sameFields(current, row.memo)) return { kind: 'already-back', name } as const;
-          const target = current ? memoNameOf(newUid()) : name;
-          const ownAccount = row.account === undefined || sameAccount(row.account, identity);
-          const { localOnly: _wasLocalOnly, syncIssue: _issue, ...memo } = row.memo;
-          const restored: LocalMemo = {
-            ...memo,
-            name: target,
-            ...(ownAccount ? {} : { localOnly: true as const }),
-          };
-          if (target !== name) delete restored.creator;
-          await db.memos.put(restored);
-          if (ownAccount) {
-            await db.outbox.add({ name: target, op: 'create', fields: [...MEMO_FIELDS], at: now() });
-          }
-          if (row.conflict && !(await db.conflicts.get(target))) {
-            await db.conflicts.put({ ...row.conflict, name: target });
-          }
-          return { kind: 'restored', name: target, synced: ownAccount } as const;
-        }),
+        db.transaction(
+          'rw',
+          [db.memos, db.outbox, db.conflicts, db.trash, db.meta, db.attachments],
+          async () => {
+            const row = await db.trash.get(name);
+            if (!row) return { kind: 'missing' } as const;
+            const identity = await readIdentity(db);
+            const current = await db.memos.get(name);
+            await db.trash.delete(name);
+            if (current && sameFields(current, row.memo)) return { kind: 'already-back', name } as const;
+            const target = current ? memoNameOf(newUid()) : name;
+            const ownAccount = row.account === undefined || sameAccount(row.account, identity);
+            const { localOnly: _wasLocalOnly, syncIssue: _issue, ...memo } = row.memo;
+            const restored: LocalMemo = {
+              ...memo,
+              name: target,
+              ...(ownAccount ? {} : { localOnly: true as const }),
+            };
+            if (target !== name) {
+              delete restored.creator;
+              // The memo that is back owns the attachments; the restored copy is its text.
+              restored.attachments = [];
+            } else {
+              // [R3, F3] The server may have deleted them with the memo: sync checks each first.
+              await markRestoredAttachments(db, name, name);
+            }
+            await db.memos.put(restored);
+            if (ownAccount) {
+              await db.outbox.add({ name: target, op: 'create', fields: [...MEMO_FIELDS], at: now() });
+            }
+            if (row.conflict && !(await db.conflicts.get(target))) {
+              await db.conflicts.put({ ...row.conflict, name: target });
+            }
+            return { kind: 'restored', name: target, synced: ownAccount } as const;
+          },
+        ),
       );
       if (outcome.kind !== 'missing') {
         feed.publish({ type: 'memos', names: [outcome.name] });
@@ -144,18 +177,14 @@ export function createTrash(deps: TrashDeps): Trash {
       return outcome;
     },
     async deleteForever(name) {
-      await withStorageErrors(() => db.trash.delete(name));
-      announceTrash();
+      await destroy(() => db.trash.where('name').equals(name).toArray());
     },
     async empty() {
-      await withStorageErrors(() => db.trash.clear());
-      announceTrash();
+      await destroy(() => db.trash.toArray());
     },
     async purgeExpired() {
       const cutoff = now() - TRASH_RETENTION_MS;
-      const expired = await withStorageErrors(() => db.trash.where('removedAt').below(cutoff).delete());
-      if (expired > 0) announceTrash();
-      return expired;
+      return destroy(() => db.trash.where('removedAt').below(cutoff).toArray());
     },
   };
 }

@@ -12,6 +12,7 @@ import type { ApiFailure, MemosApi } from '../api/types';
 import type { MemoName, MemoUid } from '../core/ids';
 import type { SyncNotice } from '../core/plan';
 import { type RemovalLedger, reconcileLedger } from '../core/removals';
+import { fetchThumbnails, THUMBNAILS_PER_PASS } from './media';
 import { pull } from './pull';
 import { pushOutbox } from './push';
 import type { SyncStore } from './sync-store';
@@ -135,6 +136,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       report.rejected = pushed.rejected;
       report.notices.push(...pushed.notices);
       if (pushed.error) return { ...report, error: pushed.error };
+      // [F5] Thumbnails of attachments added elsewhere, a few per pass; never fails the pass.
+      await fetchThumbnails(deps.api, deps.store.attachments, THUMBNAILS_PER_PASS, () => {
+        report.requests++;
+      });
       return { ...report, ok: true };
     },
   };

@@ -12,6 +12,7 @@ import type { LocalMemo, MemoFields } from '../core/memo';
 import { assertNever } from '../core/never';
 import { type MemoPlan, planMemo, type RemoteState, type SyncNotice } from '../core/plan';
 import type { RemoteMemo } from '../core/remote';
+import { forgetDetached, prepareAttachments } from './attachment-push';
 import type { PendingEntry, SyncStore } from './sync-store';
 
 export interface PushResult {
@@ -57,6 +58,13 @@ export async function pushOutbox(
     result.requests++;
     return request();
   };
+  const count = () => {
+    result.requests++;
+  };
+  const noteMissing = (name: MemoName, filenames: readonly string[]) => {
+    if (filenames.length > 0)
+      result.notices.push({ kind: 'attachments-missing', name, filenames: [...filenames] });
+  };
 
   async function readRemote(name: MemoName): Promise<ApiResult<RemoteState>> {
     const got = await call(() => api.get(name));
@@ -96,11 +104,16 @@ export async function pushOutbox(
         return undefined;
       }
       case 'push-create': {
+        // [F3] Its attachments reach the server first; the create then lists them.
+        const prepared = await prepareAttachments(api, store.attachments, plan.fields.attachments, count);
+        if (!prepared.ok) return prepared.error;
+        noteMissing(name, prepared.missing);
         const created = await call(() =>
           api.create(uidOf(name), {
             content: plan.fields.content,
             visibility: plan.fields.visibility,
             createTime: plan.createTime,
+            attachments: prepared.set,
           }),
         );
         if (!created.ok) {
@@ -148,7 +161,15 @@ export async function pushOutbox(
         let server = plan.remote;
         if (plan.mask.length > 0) {
           const mask: UpdatePath[] = [...plan.mask, 'update_time'];
-          const updated = await call(() => api.update(name, patchOf(plan.merged, plan.mask), mask));
+          const merged = { ...plan.merged };
+          if (plan.mask.includes('attachments')) {
+            // [F2, F3] The whole merged set, each attachment on the server before it is listed.
+            const prepared = await prepareAttachments(api, store.attachments, merged.attachments, count);
+            if (!prepared.ok) return prepared.error;
+            noteMissing(name, prepared.missing);
+            merged.attachments = prepared.set;
+          }
+          const updated = await call(() => api.update(name, patchOf(merged, plan.mask), mask));
           if (!updated.ok) {
             if (updated.error.kind !== 'not-found' || depth > 1) return updated.error;
             // Deleted between our read and our write: plan again with it absent [C4].
@@ -198,5 +219,8 @@ export async function pushOutbox(
     result.error = failure;
     return result;
   }
+  // [F4] Attachments no memo lists any more: the server forgets them too.
+  const leftover = await forgetDetached(api, store.attachments, count);
+  if (leftover) result.error = leftover;
   return result;
 }

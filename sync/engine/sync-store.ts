@@ -10,11 +10,13 @@ import type { MemoName } from '../core/ids';
 import { type LocalMemo, MEMO_FIELDS, type MemoFields, pickFields } from '../core/memo';
 import { type ConflictDraft, carryConflict, type PendingSummary, rebaseLocal } from '../core/plan';
 import { localFromRemote, type RemoteMemo } from '../core/remote';
+import { forgetDroppedAttachments, recordServerAttachments } from '../db/attachments';
 import type { ChangeFeed } from '../db/change-feed';
 import { applyPatch } from '../db/notebook';
 import type { ConflictRecord, MemosDatabase, TrashReason } from '../db/schema';
 import { withStorageErrors } from '../db/storage-errors';
 import { leaveTrash, trashMemos } from '../db/trash';
+import { type AttachmentStore, createAttachmentStore } from './attachment-store';
 
 export interface PendingEntry extends PendingSummary {
   name: MemoName;
@@ -22,6 +24,8 @@ export interface PendingEntry extends PendingSummary {
 }
 
 export interface SyncStore {
+  /** Attachment rows and bytes [F3–F5]. */
+  readonly attachments: AttachmentStore;
   pending(): Promise<PendingEntry[]>;
   locals(names: readonly MemoName[]): Promise<Map<MemoName, LocalMemo>>;
   bases(names?: readonly MemoName[]): Promise<Map<MemoName, RemoteMemo>>;
@@ -61,7 +65,17 @@ export interface SyncStore {
 }
 
 export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => number): SyncStore {
-  const tables = [db.memos, db.outbox, db.bases, db.conflicts, db.trash, db.meta] as const;
+  const tables = [
+    db.memos,
+    db.outbox,
+    db.bases,
+    db.conflicts,
+    db.trash,
+    db.meta,
+    db.attachments,
+    db.attachmentBlobs,
+  ] as const;
+  const time = now;
   const tx = <T>(work: () => Promise<T>) => withStorageErrors(() => db.transaction('rw', [...tables], work));
   const announce = (names: readonly MemoName[], extra: Array<'outbox' | 'conflicts'> = []) => {
     if (names.length > 0) feed.publish({ type: 'memos', names: [...names] });
@@ -87,6 +101,7 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
   }
 
   return {
+    attachments: createAttachmentStore(db, feed),
     async pending() {
       const entries = await db.outbox.orderBy('seq').toArray();
       const byName = new Map<MemoName, PendingEntry>();
@@ -136,6 +151,11 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         const clean = remotes.filter((r) => !dirty.has(r.name));
         await db.bases.bulkPut(clean);
         await db.memos.bulkPut(clean.map(localFromRemote));
+        for (const remote of clean) {
+          // [F5] What the server says about each attachment; the ones it dropped go here too.
+          await recordServerAttachments(db, remote.name, remote.files, time());
+          await forgetDroppedAttachments(db, remote.name, remote.attachments);
+        }
         const names = clean.map((r) => r.name);
         // [R5] A memo the server has again (restored there, or re-created elsewhere) leaves the Trash.
         return { names, back: await leaveTrash(db, names) };
@@ -183,6 +203,8 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         // base keeps those fields; a server change it never saw then restores the memo.
         await db.bases.put(newer && !current ? { ...server, ...pickFields(planned) } : server);
         await dropOutbox(name, maxSeq);
+        await recordServerAttachments(db, name, server.files, time());
+        if (!newer) await forgetDroppedAttachments(db, name, server.attachments);
         let record = conflict;
         if (!newer) {
           await db.memos.put(localFromRemote(server));
@@ -204,6 +226,7 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
     async restored(name, maxSeq, server) {
       await tx(async () => {
         await db.bases.put(server);
+        await recordServerAttachments(db, name, server.files, time());
         const newer = await hasPendingAfter(name, maxSeq);
         await dropOutbox(name, maxSeq);
         if (!newer) {
@@ -238,6 +261,7 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
           await db.conflicts.delete(name);
           await db.conflicts.put({ ...conflict, name: newName });
         }
+        await db.attachments.where('memo').equals(name).modify({ memo: newName });
         return next;
       });
       if (moved) announce([name, newName], ['outbox']);

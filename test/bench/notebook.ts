@@ -26,7 +26,13 @@ async function seed(page: Page, count: number): Promise<void> {
   const rows = texts.map((content, i) =>
     buildLocalMemo(
       `memos/00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}` as MemoName,
-      { content, visibility: 'PRIVATE', state: i % 25 === 0 ? 'ARCHIVED' : 'NORMAL', pinned: i % 500 === 0 },
+      {
+        content,
+        visibility: 'PRIVATE',
+        state: i % 25 === 0 ? 'ARCHIVED' : 'NORMAL',
+        pinned: i % 500 === 0,
+        attachments: [],
+      },
       { createTime: start + i * 3_600_000, updateTime: start + i * 3_600_000 },
     ),
   );

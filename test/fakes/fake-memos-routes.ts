@@ -10,6 +10,7 @@
  *  - SSE refuses anonymous callers with Echo's `{"error": "authentication required"}`.
  */
 import type { MemoState } from '../../sync/core/memo';
+import { attachmentJson } from './fake-memos-attachments';
 import type { FakeMemosServer } from './fake-memos-server';
 import {
   FakeRpcError,
@@ -78,7 +79,11 @@ function newestFirst(seconds: number[]): string[] {
 }
 
 function memoOut(server: FakeMemosServer, memo: Parameters<typeof memoJson>[0]): Record<string, unknown> {
-  return memoJson(memo, server.accounts.userById(memo.creatorId));
+  return memoJson(
+    memo,
+    server.accounts.userById(memo.creatorId),
+    server.attachments.ofMemo(memo.uid).map(attachmentJson),
+  );
 }
 
 const ROUTES: Route[] = [
@@ -212,7 +217,11 @@ const ROUTES: Route[] = [
     access: 'protected',
     handle: ({ server, viewer, query, body }) => {
       const memoId = query.get('memoId') ?? query.get('memo_id') ?? undefined;
-      return memoOut(server, server.createMemo(requireUser(viewer), memoId, parseMemoInput(body())));
+      const input = parseMemoInput(body());
+      return memoOut(
+        server,
+        server.createMemo(requireUser(viewer), memoId, input, undefined, input.attachments),
+      );
     },
   },
   {
@@ -234,7 +243,14 @@ const ROUTES: Route[] = [
       const explicit = ctx.query.get('updateMask') ?? ctx.query.get('update_mask');
       const paths =
         explicit === null ? (ctx.hasBody && inferred.length === 0 ? [''] : inferred) : explicit.split(',');
-      const memo = ctx.server.updateMemo(requireUser(ctx.viewer), param(ctx, 0), parseMemoInput(body), paths);
+      const input = parseMemoInput(body);
+      const memo = ctx.server.updateMemo(
+        requireUser(ctx.viewer),
+        param(ctx, 0),
+        input,
+        paths,
+        input.attachments,
+      );
       return memoOut(ctx.server, memo);
     },
   },
@@ -245,6 +261,46 @@ const ROUTES: Route[] = [
     handle: (ctx) => {
       ctx.server.deleteMemo(requireUser(ctx.viewer), param(ctx, 0));
       return {};
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/attachments$/,
+    access: 'protected',
+    handle: ({ server, viewer, query, body }) => {
+      const id = query.get('attachmentId') ?? query.get('attachment_id') ?? undefined;
+      return attachmentJson(server.attachments.create(requireUser(viewer), id, body()));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/attachments\/([^/]+)$/,
+    access: 'protected',
+    handle: (ctx) =>
+      attachmentJson(
+        ctx.server.attachments.read(ctx.viewer, param(ctx, 0), (memo) =>
+          ctx.server.canRead(ctx.viewer, memo),
+        ),
+      ),
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/api\/v1\/attachments\/([^/]+)$/,
+    access: 'protected',
+    handle: (ctx) => {
+      ctx.server.attachments.remove(requireUser(ctx.viewer), param(ctx, 0));
+      return {};
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/file\/attachments\/([^/]+)\/[^/]+$/,
+    access: 'bootstrap', // the file server checks access itself
+    handle: (ctx) => {
+      const row = ctx.server.attachments.read(ctx.viewer, param(ctx, 0), (memo) =>
+        ctx.server.canRead(ctx.viewer, memo),
+      );
+      return ctx.server.attachments.file(row, ctx.query.get('thumbnail') === 'true');
     },
   },
   {
@@ -289,7 +345,8 @@ export async function handleFakeRequest(
   if (!viewer && route.access !== 'bootstrap') {
     if (route.access === 'protected' || !server.options.publicInstance) return authRequired();
   }
-  const rawBody = typeof init?.body === 'string' ? init.body : '';
+  const rawBody =
+    typeof init?.body === 'string' ? init.body : init?.body instanceof Blob ? await init.body.text() : '';
   const ctx: RouteContext = {
     server,
     viewer,
@@ -309,11 +366,15 @@ export async function handleFakeRequest(
       return value as Record<string, unknown>;
     },
   };
+  const dated = (response: Response) => {
+    response.headers.set('Date', new Date(server.clock.now()).toUTCString());
+    return response;
+  };
   try {
     const result = route.handle(ctx);
-    return result instanceof Response ? result : json(200, result);
+    return dated(result instanceof Response ? result : json(200, result));
   } catch (error) {
-    if (error instanceof FakeRpcError) return rpcError(error);
+    if (error instanceof FakeRpcError) return dated(rpcError(error));
     throw error;
   }
 }

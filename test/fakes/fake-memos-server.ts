@@ -14,6 +14,7 @@ import { isValidUid } from '../../sync/core/ids';
 import { utf8ByteLength } from '../../sync/core/limits';
 import type { MemoState, Visibility } from '../../sync/core/memo';
 import { FakeAccounts } from './fake-memos-accounts';
+import { DEFAULT_FAKE_ATTACHMENT_LIMIT, FakeAttachments } from './fake-memos-attachments';
 import { compareRows, decodePageToken, encodePageToken, parseFilter, parseOrderBy } from './fake-memos-query';
 import { handleFakeRequest } from './fake-memos-routes';
 import { FakeSseHub } from './fake-memos-sse';
@@ -28,6 +29,8 @@ export interface FakeServerOptions {
   contentLimitBytes?: number;
   /** Test knob: cap page sizes below Memos' 1000 to exercise paging with few memos. */
   maxPageSize?: number;
+  /** The instance's upload limit (Memos' default 30 MiB). */
+  attachmentLimitBytes?: number;
 }
 
 export class ManualClock {
@@ -67,6 +70,8 @@ export class FakeMemosServer {
   readonly creations = new Map<string, number>();
   /** Users and credentials (fake-memos-accounts.ts). */
   readonly accounts: FakeAccounts;
+  /** Attachments and their bytes (fake-memos-attachments.ts). */
+  readonly attachments: FakeAttachments;
   private readonly memoRows = new Map<string, FakeMemo>();
   private nextId = 1;
 
@@ -81,7 +86,13 @@ export class FakeMemosServer {
       version: options.version ?? '0.30.0',
       contentLimitBytes: options.contentLimitBytes ?? 8192,
       maxPageSize: Math.min(options.maxPageSize ?? 1000, 1000),
+      attachmentLimitBytes: options.attachmentLimitBytes ?? DEFAULT_FAKE_ATTACHMENT_LIMIT,
     };
+    this.attachments = new FakeAttachments(
+      () => this.nowSeconds(),
+      () => this.newUid(),
+      this.options.attachmentLimitBytes,
+    );
   }
 
   /** The HTTP surface, shaped like the global fetch. */
@@ -101,6 +112,16 @@ export class FakeMemosServer {
   memo(uid: string): FakeMemo | undefined {
     const row = this.memoRows.get(uid);
     return row ? { ...row } : undefined;
+  }
+
+  /** Whether `viewer` may read memo `uid` (for attachment access). */
+  canRead(viewer: FakeUser | undefined, uid: string): boolean {
+    try {
+      this.getMemo(viewer, uid);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private newUid(): string {
@@ -142,7 +163,13 @@ export class FakeMemosServer {
     });
   }
 
-  createMemo(user: FakeUser, memoId: string | undefined, input: MemoInput, parentUid?: string): FakeMemo {
+  createMemo(
+    user: FakeUser,
+    memoId: string | undefined,
+    input: MemoInput,
+    parentUid?: string,
+    attachments?: readonly string[],
+  ): FakeMemo {
     const trimmed = (memoId ?? '').trim();
     if (trimmed !== '' && !isValidUid(trimmed)) {
       throw new FakeRpcError(
@@ -171,6 +198,8 @@ export class FakeMemosServer {
       ...(parent ? { parentUid: parent.uid } : {}),
     };
     this.memoRows.set(uid, memo);
+    // [quirk] not atomic: the memo row exists even when linking its attachments fails.
+    if (attachments && attachments.length > 0) this.attachments.setForMemo(user, uid, attachments);
     if (!parent) this.emit('memo.created', memo);
     else {
       // A comment announces only `memo.comment.created`, named after its parent.
@@ -241,7 +270,13 @@ export class FakeMemosServer {
   }
 
   /** UpdateMemo: only the listed proto paths apply; `update_time` moves only when listed. */
-  updateMemo(user: FakeUser, uid: string, input: MemoInput, paths: readonly string[]): FakeMemo {
+  updateMemo(
+    user: FakeUser,
+    uid: string,
+    input: MemoInput,
+    paths: readonly string[],
+    attachments?: readonly string[],
+  ): FakeMemo {
     if (paths.length === 0) throw new FakeRpcError('INVALID_ARGUMENT', 'update mask is required');
     const memo = this.row(uid);
     this.canWrite(user, memo);
@@ -262,6 +297,7 @@ export class FakeMemosServer {
       else if (path === 'update_time') next.updatedTs = input.updateTime ?? this.nowSeconds();
       else if (path === 'display_time')
         throw new FakeRpcError('INVALID_ARGUMENT', 'display_time is not supported');
+      else if (path === 'attachments') this.attachments.setForMemo(user, uid, attachments ?? []);
       // Any other path (camelCase `updateTime`, `tags`, `location.latitude`, …) is silently ignored.
     }
     this.memoRows.set(uid, next);
@@ -274,6 +310,7 @@ export class FakeMemosServer {
     this.canWrite(user, memo);
     for (const row of [...this.memoRows.values()]) if (row.parentUid === uid) this.memoRows.delete(row.uid);
     this.memoRows.delete(uid);
+    this.attachments.deleteForMemo(uid);
     this.emit('memo.deleted', memo);
   }
 
@@ -307,6 +344,26 @@ export class FakeMemosServer {
       setUpdateTime: (uid, epochMs) =>
         this.updateMemo(user, uid, { updateTime: Math.floor(epochMs / 1000) }, ['update_time']),
       remove: (uid) => this.deleteMemo(user, uid),
+      attach: (uid, files) => {
+        const memo = this.row(uid);
+        const names = this.attachments.ofMemo(uid).map((a) => `attachments/${a.uid}`);
+        for (const file of files) {
+          const created = this.attachments.create(user, undefined, {
+            filename: file.filename,
+            type: file.type,
+            content: btoa(String.fromCharCode(...file.bytes)),
+          });
+          names.push(`attachments/${created.uid}`);
+        }
+        return this.updateMemo(user, memo.uid, {}, ['attachments', 'update_time'], names);
+      },
+      detach: (uid, attachmentUid) => {
+        const names = this.attachments
+          .ofMemo(uid)
+          .filter((a) => a.uid !== attachmentUid)
+          .map((a) => `attachments/${a.uid}`);
+        return this.updateMemo(user, uid, {}, ['attachments', 'update_time'], names);
+      },
     };
   }
 }
@@ -322,4 +379,8 @@ export interface FakeWebUi {
   /** Writes an explicit (possibly old) update time, as a client echoing a stale memo would. */
   setUpdateTime(uid: string, epochMs: number): FakeMemo;
   remove(uid: string): void;
+  /** Uploads files and adds them to the memo, as the web UI's editor does. */
+  attach(uid: string, files: ReadonlyArray<{ filename: string; type: string; bytes: Uint8Array }>): FakeMemo;
+  /** Removes one attachment from the memo's set (the server deletes it). */
+  detach(uid: string, attachmentUid: string): FakeMemo;
 }

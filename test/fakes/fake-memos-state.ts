@@ -68,6 +68,8 @@ export interface MemoInput {
   pinned?: boolean;
   createTime?: number;
   updateTime?: number;
+  /** Attachment names of the body's `attachments` (only `name` matters on input). */
+  attachments?: string[];
 }
 
 export function derive(content: string): DerivedMemoData {
@@ -94,7 +96,11 @@ export function userJson(user: FakeUser): Record<string, unknown> {
   };
 }
 
-export function memoJson(memo: FakeMemo, creator: FakeUser): Record<string, unknown> {
+export function memoJson(
+  memo: FakeMemo,
+  creator: FakeUser,
+  attachments: ReadonlyArray<Record<string, unknown>> = [],
+): Record<string, unknown> {
   return {
     name: `memos/${memo.uid}`,
     state: memo.state,
@@ -105,7 +111,7 @@ export function memoJson(memo: FakeMemo, creator: FakeUser): Record<string, unkn
     visibility: memo.visibility,
     tags: [...memo.derived.tags],
     pinned: memo.pinned,
-    attachments: [],
+    attachments: [...attachments],
     relations: [],
     reactions: [],
     property: { ...memo.derived.property },
@@ -179,6 +185,13 @@ export function parseMemoInput(body: Record<string, unknown>): MemoInput {
   const updateTime = get('updateTime', 'update_time');
   if (updateTime !== undefined && updateTime !== null)
     input.updateTime = parseTime(updateTime, 'update_time');
+  if (Array.isArray(body.attachments)) {
+    input.attachments = body.attachments.map((a: unknown) =>
+      typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string'
+        ? (a as { name: string }).name
+        : '',
+    );
+  }
   return input;
 }
 

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function synced(f: ReturnType<typeof createTestNotebook>): Promise<void> {
   const memos = await f.db.memos.toArray();
   await f.db.outbox.clear();
-  await f.db.bases.bulkPut(memos.map((m) => ({ ...m, creator: 'users/me' })));
+  await f.db.bases.bulkPut(memos.map((m) => ({ ...m, creator: 'users/me', files: [] })));
 }
 
 async function exportText(f: ReturnType<typeof createTestNotebook>): Promise<string> {

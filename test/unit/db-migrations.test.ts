@@ -25,7 +25,13 @@ describe('schema migrations', () => {
       await old.memos.put(
         buildLocalMemo(
           memoName,
-          { content: 'kept #across versions', visibility: 'PRIVATE', state: 'NORMAL', pinned: true },
+          {
+            content: 'kept #across versions',
+            visibility: 'PRIVATE',
+            state: 'NORMAL',
+            pinned: true,
+            attachments: [],
+          },
           { createTime: 1, updateTime: 2 },
         ),
       );

@@ -10,7 +10,7 @@ function memo(content: string, state: 'NORMAL' | 'ARCHIVED' = 'NORMAL') {
   n++;
   return buildLocalMemo(
     `memos/m-${n}` as MemoName,
-    { content, visibility: 'PRIVATE', state, pinned: false },
+    { content, visibility: 'PRIVATE', state, pinned: false, attachments: [] },
     { createTime: n, updateTime: n },
   );
 }

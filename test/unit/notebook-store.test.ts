@@ -26,7 +26,7 @@ describe('notebook store', () => {
       expect.objectContaining({
         name: memo.name,
         op: 'create',
-        fields: ['content', 'visibility', 'state', 'pinned'],
+        fields: ['content', 'visibility', 'state', 'pinned', 'attachments'],
       }),
     ]);
     expect(fixture.changes).toContainEqual(expect.objectContaining({ type: 'memos', names: [memo.name] }));
@@ -56,7 +56,7 @@ describe('notebook store', () => {
     expect(updated?.createTime).toBe(memo.createTime);
     const outbox = await fixture.db.outbox.orderBy('seq').toArray();
     expect(outbox.map((e) => [e.op, e.fields])).toEqual([
-      ['create', ['content', 'visibility', 'state', 'pinned']],
+      ['create', ['content', 'visibility', 'state', 'pinned', 'attachments']],
       ['update', ['content', 'pinned']],
     ]);
   });

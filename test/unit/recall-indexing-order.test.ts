@@ -13,7 +13,13 @@ type Extra = { state?: MemoState; pinned?: boolean };
 function memo(id: string, updateTime: number, extra: Extra = {}) {
   return buildLocalMemo(
     `memos/${id}` as MemoName,
-    { content: id, visibility: 'PRIVATE', state: extra.state ?? 'NORMAL', pinned: extra.pinned ?? false },
+    {
+      content: id,
+      visibility: 'PRIVATE',
+      state: extra.state ?? 'NORMAL',
+      pinned: extra.pinned ?? false,
+      attachments: [],
+    },
     { createTime: updateTime, updateTime },
   );
 }

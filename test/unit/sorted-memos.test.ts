@@ -28,7 +28,7 @@ describe('SortedMemos', () => {
           } else {
             const memo = buildLocalMemo(
               name,
-              { content: 'x', visibility: 'PRIVATE', state: 'NORMAL', pinned: step.pinned },
+              { content: 'x', visibility: 'PRIVATE', state: 'NORMAL', pinned: step.pinned, attachments: [] },
               { createTime: step.createTime, updateTime: 0 },
             );
             sorted.upsert(memo);

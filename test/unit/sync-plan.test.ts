@@ -21,13 +21,13 @@ import { buildLocalMemo } from '../../sync/db/notebook';
 const NAME = 'memos/00000000-0000-4000-8000-000000000001' as MemoName;
 
 function fields(content: string, extra: Partial<MemoFields> = {}): MemoFields {
-  return { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, ...extra };
+  return { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, attachments: [], ...extra };
 }
 function local(content: string, extra: Partial<MemoFields> = {}): LocalMemo {
   return buildLocalMemo(NAME, fields(content, extra), { createTime: 1000, updateTime: 2000 });
 }
 function remote(content: string, extra: Partial<MemoFields> = {}, updateTime = 5000): RemoteMemo {
-  return { ...local(content, extra), creator: 'users/me', updateTime };
+  return { ...local(content, extra), creator: 'users/me', updateTime, files: [] };
 }
 const present = (memo: RemoteMemo): RemoteState => ({ present: true, memo });
 const absent: RemoteState = { present: false };

@@ -27,8 +27,19 @@ function remote(
   updateTime = 10_000,
   extra: Partial<MemoFields> = {},
 ): RemoteMemo {
-  const fields: MemoFields = { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, ...extra };
-  return { ...buildLocalMemo(name(n), fields, { createTime: 1_000, updateTime }), creator: 'users/me' };
+  const fields: MemoFields = {
+    content,
+    visibility: 'PRIVATE',
+    state: 'NORMAL',
+    pinned: false,
+    attachments: [],
+    ...extra,
+  };
+  return {
+    ...buildLocalMemo(name(n), fields, { createTime: 1_000, updateTime }),
+    creator: 'users/me',
+    files: [],
+  };
 }
 
 /** A device that synced memos `synced` (local = base = remote copy), with `pending` dirty. */

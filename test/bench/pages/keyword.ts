@@ -18,7 +18,7 @@ async function run() {
   const memos = texts.map((content, i) =>
     buildLocalMemo(
       `memos/bench-${i}` as MemoName,
-      { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false },
+      { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, attachments: [] },
       { createTime: i * 1000, updateTime: i * 1000 },
     ),
   );

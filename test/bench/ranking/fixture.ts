@@ -71,7 +71,7 @@ export function localMemos(notebook: EvalNotebook): LocalMemo[] {
   return notebook.memos.map((memo, i) =>
     buildLocalMemo(
       memoNameOf(memo.id),
-      { content: memo.content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false },
+      { content: memo.content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, attachments: [] },
       { createTime: i * 60_000, updateTime: i * 60_000 },
     ),
   );

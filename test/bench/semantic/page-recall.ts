@@ -52,7 +52,7 @@ export async function seed(
       const hash = contentHash(content);
       const memo = buildLocalMemo(
         name,
-        { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false },
+        { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, attachments: [] },
         { createTime: i, updateTime: i },
       );
       memos.push(memo);

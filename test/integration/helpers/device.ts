@@ -14,7 +14,7 @@ import { expect } from 'vitest';
 import { createHttpMemosApi } from '../../../sync/api/http-client';
 import type { MemosApi } from '../../../sync/api/types';
 import { type MemoName, newMemoUid, parseMemoName } from '../../../sync/core/ids';
-import { type LocalMemo, type MemoFields, pickFields } from '../../../sync/core/memo';
+import type { LocalMemo, MemoFields } from '../../../sync/core/memo';
 import type { SyncNotice } from '../../../sync/core/plan';
 import type { RemoteMemo } from '../../../sync/core/remote';
 import { type ChangeFeed, createChangeFeed } from '../../../sync/db/change-feed';
@@ -177,7 +177,15 @@ export function createDevice(options: DeviceOptions): Device {
 
 /** The user-visible fields of a memo plus its identity and create time, for comparisons. */
 export function shape(memo: LocalMemo | ServerMemo | RemoteMemo) {
-  return { name: memo.name, ...pickFields(memo), createTime: memo.createTime };
+  return {
+    name: memo.name,
+    content: memo.content,
+    visibility: memo.visibility,
+    state: memo.state,
+    pinned: memo.pinned,
+    attachments: [...memo.attachments].sort(),
+    createTime: memo.createTime,
+  };
 }
 
 /**

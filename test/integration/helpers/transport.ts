@@ -121,13 +121,15 @@ export function createTransport(inner: FetchLike = (input, init) => fetch(input,
 
   const forward = async (url: string, init: RequestInit | undefined, record: RecordedRequest) => {
     const response = await inner(url, init);
-    const text = await response.text();
+    // Bytes as they came (attachments are binary); the text is for the log and `alter`.
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     record.status = response.status;
     record.responseText = text;
-    return { response, text };
+    return { response, text, bytes };
   };
-  const rebuild = (response: Response, text: string) =>
-    new Response(text, {
+  const rebuild = (response: Response, body: string | Uint8Array) =>
+    new Response(typeof body === 'string' ? body : new Blob([body.slice().buffer]), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
@@ -140,8 +142,8 @@ export function createTransport(inner: FetchLike = (input, init) => fetch(input,
   ): Promise<Response> {
     const rule = rules.find((r) => r.remaining > 0 && matches(r, record.method, record.path));
     if (!rule) {
-      const { response, text } = await forward(url, init, record);
-      return rebuild(response, text);
+      const { response, bytes } = await forward(url, init, record);
+      return rebuild(response, bytes);
     }
     rule.remaining--;
     rule.fired++;
@@ -161,8 +163,8 @@ export function createTransport(inner: FetchLike = (input, init) => fetch(input,
       default:
         break;
     }
-    let { response, text } = await forward(url, init, record);
-    if (rule.fault === 'duplicate') ({ response, text } = await forward(url, init, record));
+    let { response, text, bytes } = await forward(url, init, record);
+    if (rule.fault === 'duplicate') ({ response, text, bytes } = await forward(url, init, record));
     await rule.after?.(record);
     switch (rule.fault) {
       case 'drop-response':
@@ -175,7 +177,7 @@ export function createTransport(inner: FetchLike = (input, init) => fetch(input,
           headers: response.headers,
         });
       default:
-        return rebuild(response, rule.alter ? rule.alter(text) : text);
+        return rebuild(response, rule.alter ? rule.alter(text) : bytes);
     }
   }
 

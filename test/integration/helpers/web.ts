@@ -19,6 +19,8 @@ export interface ServerMemo {
   visibility: Visibility;
   state: 'NORMAL' | 'ARCHIVED';
   pinned: boolean;
+  /** Attachment names (`attachments/<id>`). */
+  attachments: string[];
   createTime: number;
   updateTime: number;
 }
@@ -46,6 +48,20 @@ export interface WebUi {
   get(name: string): Promise<ServerMemo | undefined>;
   /** Every own memo, NORMAL and ARCHIVED, sorted by name. */
   listAll(): Promise<ServerMemo[]>;
+  /**
+   * Attaches files as the official web client does: each uploaded (unlinked), then the memo's
+   * whole set sent with `attachments,update_time`.
+   */
+  attach(
+    name: string,
+    files: ReadonlyArray<{ filename: string; type: string; bytes: Uint8Array }>,
+  ): Promise<ServerMemo>;
+  /** Removes one attachment from a memo's set (the server deletes it). */
+  detach(name: string, attachment: string): Promise<ServerMemo>;
+  /** Every attachment of the user (unlinked ones included): names and the memo they are on. */
+  attachments(): Promise<Array<{ name: string; filename: string; memo?: string }>>;
+  /** The bytes the file server answers for an attachment. */
+  fileBytes(attachment: string): Promise<Uint8Array>;
 }
 
 export interface Account {
@@ -71,6 +87,9 @@ export function toServerMemo(value: unknown): ServerMemo {
     visibility: String(value.visibility) as Visibility,
     state: value.state === 'ARCHIVED' ? 'ARCHIVED' : 'NORMAL',
     pinned: value.pinned === true,
+    attachments: (Array.isArray(value.attachments) ? value.attachments : []).map((a: unknown) =>
+      isRecord(a) ? String(a.name) : '',
+    ),
     createTime: Date.parse(String(value.createTime)),
     updateTime: Date.parse(String(value.updateTime)),
   };
@@ -125,6 +144,44 @@ export function webUi(baseUrl: string, token: string): WebUi {
     setVisibility: (name, visibility) => patch(name, 'visibility', { visibility }),
     async remove(name) {
       await expectOk('DELETE', `/api/v1/${name}`);
+    },
+    async attach(name, files) {
+      const current = await expectOk('GET', `/api/v1/${name}`);
+      const names = (isRecord(current) && Array.isArray(current.attachments) ? current.attachments : []).map(
+        (a: unknown) => ({ name: isRecord(a) ? String(a.name) : '' }),
+      );
+      for (const file of files) {
+        const created = await expectOk('POST', '/api/v1/attachments', {
+          filename: file.filename,
+          type: file.type,
+          content: Buffer.from(file.bytes).toString('base64'),
+        });
+        names.push({ name: isRecord(created) ? String(created.name) : '' });
+      }
+      return patch(name, 'attachments,update_time', { attachments: names });
+    },
+    async detach(name, attachment) {
+      const current = toServerMemo(await expectOk('GET', `/api/v1/${name}`));
+      return patch(name, 'attachments,update_time', {
+        attachments: current.attachments.filter((a) => a !== attachment).map((a) => ({ name: a })),
+      });
+    },
+    async attachments() {
+      const body = await expectOk('GET', '/api/v1/attachments?pageSize=1000');
+      const list = isRecord(body) && Array.isArray(body.attachments) ? body.attachments : [];
+      return list.filter(isRecord).map((a) => ({
+        name: String(a.name),
+        filename: String(a.filename),
+        ...(typeof a.memo === 'string' ? { memo: a.memo } : {}),
+      }));
+    },
+    async fileBytes(attachment) {
+      const uid = attachment.replace(/^attachments\//, '');
+      const res = await fetch(`${baseUrl}/file/attachments/${uid}/file`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (res.status !== 200) throw new Error(`GET file ${uid} → ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
     },
     async get(name) {
       const res = await call('GET', `/api/v1/${name}`);

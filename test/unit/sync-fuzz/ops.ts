@@ -68,7 +68,10 @@ export async function localEdit(world: World, device: Device): Promise<void> {
   );
 }
 
-function scalarPatch(world: World, memo: MemoFields): Partial<MemoFields> {
+function scalarPatch(
+  world: World,
+  memo: Pick<MemoFields, 'state' | 'pinned' | 'visibility'>,
+): Partial<MemoFields> {
   switch (world.prng.int(3)) {
     case 0:
       return { state: memo.state === 'NORMAL' ? 'ARCHIVED' : 'NORMAL' };
