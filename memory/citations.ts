@@ -13,7 +13,11 @@ export type AnswerPiece = { kind: 'text'; text: string } | { kind: 'cite'; n: nu
 
 const GROUP = /\[(\s*\d{1,3}\s*(?:[,;]\s*\d{1,3}\s*)*)\]/g;
 
-/** Splits plain text into text and citation pieces (adjacent text pieces are merged). */
+/**
+ * Splits plain text into text and citation pieces (adjacent text pieces are merged). A group
+ * `[1, 3]` becomes one piece per number: a citation where it points at a note, `[3]` text
+ * where it does not.
+ */
 export function splitCitations(text: string, targets: readonly CitationTarget[]): AnswerPiece[] {
   const byNumber = new Map(targets.map((target) => [target.n, target.name]));
   const pieces: AnswerPiece[] = [];
@@ -25,20 +29,15 @@ export function splitCitations(text: string, targets: readonly CitationTarget[])
   };
   let at = 0;
   for (const match of text.matchAll(GROUP)) {
-    const inner = match[1] ?? '';
-    const start = match.index;
-    const numbers = inner.split(/[,;]/).map((part) => Number(part.trim()));
+    const numbers = (match[1] ?? '').split(/[,;]/).map((part) => Number(part.trim()));
     if (!numbers.some((n) => byNumber.has(n))) continue;
-    pushText(text.slice(at, start));
-    pushText('[');
-    inner.split(/([,;]\s*)/).forEach((part) => {
-      const n = Number(part.trim());
-      const name = /^\s*\d+\s*$/.test(part) ? byNumber.get(n) : undefined;
+    pushText(text.slice(at, match.index));
+    for (const n of numbers) {
+      const name = byNumber.get(n);
       if (name !== undefined) pieces.push({ kind: 'cite', n, name });
-      else pushText(part);
-    });
-    pushText(']');
-    at = start + match[0].length;
+      else pushText(`[${n}]`);
+    }
+    at = match.index + match[0].length;
   }
   pushText(text.slice(at));
   return pieces;
