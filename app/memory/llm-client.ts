@@ -106,14 +106,20 @@ export async function streamAnswer(request: StreamRequest): Promise<StreamOutcom
   const controller = new AbortController();
   let stalled = false;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // Aborting the fetch ends its body too, but cancel the reader as well: a pending read must
+  // settle whatever stands behind the fetch.
+  const cancel = () => {
+    controller.abort();
+    void reader?.cancel().catch(() => undefined);
+  };
   const feed = () => {
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       stalled = true;
-      controller.abort();
+      cancel();
     }, watchdogMs);
   };
-  const cancel = () => controller.abort();
   request.signal.addEventListener('abort', cancel);
   const failed = (failure: AskFailure): StreamOutcome => ({ ok: false, failure });
   const interruption = (): StreamOutcome =>
@@ -160,7 +166,7 @@ export async function streamAnswer(request: StreamRequest): Promise<StreamOutcom
         });
       return { ok: true, finishReason: undefined };
     }
-    const reader = response.body?.getReader();
+    reader = response.body?.getReader();
     if (!reader) return failed({ kind: 'interrupted', message: 'the answer had no body' });
     const decoder = new TextDecoder();
     const parser = new ChatStreamParser();
@@ -181,6 +187,7 @@ export async function streamAnswer(request: StreamRequest): Promise<StreamOutcom
       } catch {
         return interruption();
       }
+      if (stalled || request.signal.aborted) return interruption();
       feed();
       const settled = chunk.done
         ? (apply(parser.push(decoder.decode())) ?? apply(parser.end()))
