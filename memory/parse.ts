@@ -39,8 +39,15 @@ export function hasMemoryTag(tags: readonly string[], kind: MemoryKind): boolean
   });
 }
 
+const KINDS: ReadonlySet<string> = new Set(MEMORY_KINDS);
+
+/** True when the memo carries any of the memory tags (checked for every memo of a notebook: kept cheap). */
 export function isMemoryMemo(memo: Pick<MemoryMemo, 'tags'>): boolean {
-  return MEMORY_KINDS.some((kind) => hasMemoryTag(memo.tags, kind));
+  for (const tag of memo.tags) {
+    const slash = tag.indexOf('/');
+    if (KINDS.has((slash === -1 ? tag : tag.slice(0, slash)).toLowerCase())) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

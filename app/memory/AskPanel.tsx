@@ -11,7 +11,7 @@ import { useApp } from '../state/app-context';
 import { AnswerView } from './AnswerView';
 import { createAskSession } from './ask-session';
 import { createMemoryMemos } from './memory-memos';
-import { createMemoryParsers } from './memory-model';
+import { sharedParsers } from './memory-model';
 import './memory.css';
 
 const MAX_QUESTION = 1_000;
@@ -22,12 +22,14 @@ export default function AskPanel(props: {
 }) {
   const app = useApp();
   const memos = props.preferences ? undefined : createMemoryMemos(app);
-  const parsers = createMemoryParsers();
   const preferences =
     props.preferences ??
     (() =>
       memos
-        ? collectPreferences(memos(), parsers.entriesOf).map((p) => ({ key: p.key, value: p.current.value }))
+        ? collectPreferences(memos(), sharedParsers.entriesOf).map((p) => ({
+            key: p.key,
+            value: p.current.value,
+          }))
         : []);
   const session = createAskSession({ app, preferences });
   const [draft, setDraft] = createSignal<string>();

@@ -8,9 +8,9 @@ import { createSignal, For, Show } from 'solid-js';
 import type { ConversationDay } from '../../memory/parse';
 import { MemoLink } from './MemoLink';
 
-const DAYS_PAGE = 10;
+const DAYS_PAGE = 5;
 const TURNS_SHOWN = 40;
-const TURN_CHARS = 2_000;
+const TURN_CHARS = 1_000;
 
 function clip(text: string): string {
   return text.length > TURN_CHARS ? `${text.slice(0, TURN_CHARS)}…` : text;

@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import type { LearnedItem } from '../../memory/parse';
 import { MemoLink } from './MemoLink';
 
-const PAGE = 50;
+const PAGE = 30;
 
 export function LearnedSection(props: { items: readonly LearnedItem[]; loading: boolean }) {
   const [shown, setShown] = createSignal(PAGE);

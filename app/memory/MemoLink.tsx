@@ -1,7 +1,11 @@
-/** A link to one memo (`/memo/<uid>`), labelled with its date. */
-import { A } from '@solidjs/router';
+/**
+ * A link to one memo (`/memo/<uid>`), labelled with its date. A plain anchor (the router still
+ * navigates in the app): the Memory page shows hundreds of them and needs no active-link state.
+ */
 import { type MemoName, uidOf } from '../../sync';
 import { formatAbsolute } from '../components/time';
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export function memoHref(name: string): string {
   return `/memo/${uidOf(name as MemoName)}`;
@@ -9,8 +13,8 @@ export function memoHref(name: string): string {
 
 export function MemoLink(props: { name: string; time: number; label?: string }) {
   return (
-    <A class="memo-link" href={memoHref(props.name)} title={`Open the memo (${formatAbsolute(props.time)})`}>
-      {props.label ?? new Date(props.time).toLocaleDateString()}
-    </A>
+    <a class="memo-link" href={memoHref(props.name)} title={`Open the memo (${formatAbsolute(props.time)})`}>
+      {props.label ?? dateFormat.format(props.time)}
+    </a>
   );
 }

@@ -10,7 +10,7 @@ import { useApp } from '../state/app-context';
 import { MemoLink } from './MemoLink';
 import { savePreference } from './preference-edit';
 
-const PAGE = 100;
+const PAGE = 50;
 const HISTORY_SHOWN = 3;
 
 function PreferenceRow(props: { preference: Accessor<Preference> }) {

@@ -2,14 +2,15 @@
  * Region "System": the #system memos, newest first; their `name: URL` lines as a list of
  * services (http(s) addresses are links, other schemes plain text), the other lines as notes.
  */
-import { For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import type { SystemNote } from '../../memory/parse';
 import { MemoLink } from './MemoLink';
 
-const NOTES_SHOWN = 20;
-const MEMOS_SHOWN = 50;
+const NOTES_SHOWN = 10;
+const PAGE = 10;
 
 export function SystemSection(props: { notes: readonly SystemNote[]; loading: boolean }) {
+  const [shown, setShown] = createSignal(PAGE);
   return (
     <section class="card memory-section" aria-labelledby="memory-system">
       <h3 id="memory-system">System</h3>
@@ -19,7 +20,7 @@ export function SystemSection(props: { notes: readonly SystemNote[]; loading: bo
           <p class="hint">{props.loading ? 'Loading…' : 'No system notes yet: memos tagged #system.'}</p>
         }
       >
-        <For each={props.notes.slice(0, MEMOS_SHOWN)}>
+        <For each={props.notes.slice(0, shown())}>
           {(note) => (
             <div class="system-note">
               <Show when={note.services.length > 0}>
@@ -39,12 +40,17 @@ export function SystemSection(props: { notes: readonly SystemNote[]; loading: bo
                 </ul>
               </Show>
               <For each={note.notes.slice(0, NOTES_SHOWN)}>{(text) => <p class="system-text">{text}</p>}</For>
+              <Show when={note.notes.length > NOTES_SHOWN}>
+                <p class="hint">{`${note.notes.length - NOTES_SHOWN} more lines in the memo`}</p>
+              </Show>
               <MemoLink name={note.memo} time={note.time} />
             </div>
           )}
         </For>
-        <Show when={props.notes.length > MEMOS_SHOWN}>
-          <p class="hint">{`${props.notes.length - MEMOS_SHOWN} older system memos are not shown.`}</p>
+        <Show when={props.notes.length > shown()}>
+          <button type="button" class="load-more" onClick={() => setShown((n) => n + PAGE * 3)}>
+            {`Show more system notes (${props.notes.length - shown()})`}
+          </button>
         </Show>
       </Show>
     </section>

@@ -50,7 +50,10 @@ export interface MemoryParsers {
   noteOf(memo: MemoryMemo): SystemNote;
 }
 
-/** The parsers, each remembering its result per memo object. */
+/**
+ * The parsers, each remembering its result per memo object. A memo object is never changed
+ * (an edit or a sync replaces it), so a result stays right for as long as its memo is alive.
+ */
 export function createMemoryParsers(): MemoryParsers {
   return {
     entriesOf: cached(preferenceEntries),
@@ -60,9 +63,15 @@ export function createMemoryParsers(): MemoryParsers {
   };
 }
 
+/**
+ * Shared by every Memory page and Ask panel of this page, so coming back to the Memory page
+ * parses nothing again. Only a cache of pure results (weakly keyed): nothing observable.
+ */
+export const sharedParsers: MemoryParsers = createMemoryParsers();
+
 export function createMemoryModel(
   memos: Accessor<readonly LocalMemo[]>,
-  parsers: MemoryParsers = createMemoryParsers(),
+  parsers: MemoryParsers = sharedParsers,
 ): MemoryModel {
   return {
     preferences: createMemo(() => collectPreferences(memos(), parsers.entriesOf)),

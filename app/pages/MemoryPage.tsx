@@ -18,7 +18,7 @@ export default function MemoryPage() {
   const [params] = useSearchParams();
   const memos = createMemoryMemos(app);
   const model = createMemoryModel(memos);
-  const loading = () => !app.view.ready() && memos().length === 0;
+  const loading = () => !app.view.loaded() && memos().length === 0;
   const asked = typeof params.ask === 'string' ? params.ask : undefined;
   return (
     <div class="memory">

@@ -118,7 +118,7 @@ describe('the Memory page', () => {
     expect(await preferences.getByRole('row', { name: /^Units/ }).textContent()).toContain('metric');
     // A memo of thousands of lines: the table pages instead of painting 3,000 rows at once.
     await preferences.getByRole('button', { name: /^Show more preferences/ }).waitFor();
-    expect(await preferences.getByRole('row').count()).toBeLessThanOrEqual(101);
+    expect(await preferences.getByRole('row').count()).toBeLessThanOrEqual(51);
 
     const stored = await storedMemos(page);
     const englishMemo = stored.find((m) => m.content.includes('language = English'));
