@@ -327,23 +327,10 @@ export interface Turn {
   text: string;
 }
 
-const USER_NAMES = new Set(['user', 'me', 'human', 'i', 'you', 'q', 'question']);
-const ASSISTANT_NAMES = new Set([
-  'ai',
-  'assistant',
-  'bot',
-  'model',
-  'agent',
-  'llm',
-  'gpt',
-  'chatgpt',
-  'claude',
-  'gemini',
-  'llama',
-  'mistral',
-  'a',
-  'answer',
-]);
+const USER_NAMES = new Set('user me human i you q question'.split(' '));
+const ASSISTANT_NAMES = new Set(
+  'ai assistant bot model agent llm gpt chatgpt claude gemini llama mistral a answer'.split(' '),
+);
 
 export function roleOf(speaker: string | undefined): SpeakerRole {
   if (speaker === undefined) return 'other';

@@ -2,8 +2,9 @@
  * Same-origin proxy to the user's OpenAI-compatible LLM server (LLM_URL: vLLM, Ollama,
  * llama.cpp, …) for "Ask your notes". Invariants:
  * - Two routes only: `GET /llm/status` and `POST /llm/v1/chat/completions`, and only to the
- *   one upstream fixed at start (`<LLM_URL>/chat/completions`, `<LLM_URL>/models`); nothing in
- *   a request chooses another destination and redirects are not followed.
+ *   one upstream fixed at start (`<LLM_URL>/chat/completions`, `<LLM_URL>/models`, see
+ *   llm-upstream.ts); nothing in a request chooses another destination and redirects are not
+ *   followed.
  * - Every request passes the service gate first (a token Memos accepts; without MEMOS_URL,
  *   only when LLM_SERVICE=on). The browser's headers, its Memos token included, never go
  *   upstream; LLM_API_KEY is added here and scrubbed from everything sent back.
@@ -17,11 +18,11 @@
  * - Limits: request body bytes, answer bytes, connect, first token, silence between chunks,
  *   total time. A client that goes away cancels the upstream request.
  */
-import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorCode } from './errors';
 import { sendJson } from './http-util';
 import { describeUpstreamError, parseChatRequest, upstreamBody } from './llm-request';
+import { createLlmUpstream, LlmFailure, type LlmUpstreamConfig, seconds } from './llm-upstream';
 import type { Logger } from './logger';
 import type { RequestTarget } from './request-target';
 import { createScrubber, scrubText } from './secret-scrubber';
@@ -33,13 +34,6 @@ export const LLM_CHAT_PATH = '/llm/v1/chat/completions';
 /** True for every path the LLM proxy owns (`/llm` and below). */
 export function isLlmPath(pathname: string): boolean {
   return pathname === '/llm' || pathname.startsWith('/llm/');
-}
-
-export interface LlmUpstreamConfig {
-  /** OpenAI-compatible base URL including `/v1`, e.g. http://home-box:8000/v1 */
-  url: string;
-  model: string;
-  apiKey?: string | undefined;
 }
 
 export interface LlmLimits {
@@ -80,6 +74,8 @@ export type LlmStatus =
   | { state: 'reachable'; access: LlmAccess; model: string }
   | { state: 'unreachable'; access: LlmAccess; model: string; message: string };
 
+export type { LlmUpstreamConfig } from './llm-upstream';
+
 export interface LlmProxy {
   handle(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void;
   /** Aborts in-flight upstream requests and drops pooled connections. */
@@ -92,16 +88,8 @@ export interface LlmProxyOptions {
   access: LlmAccess;
   logger: Logger;
   limits?: Partial<LlmLimits>;
+  /** Clock for the reachability cache (tests). */
   now?: () => number;
-}
-
-class LlmFailure extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'unreachable',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const NOT_CONFIGURED = {
@@ -109,10 +97,6 @@ const NOT_CONFIGURED = {
   message: 'no LLM server is configured on this app server (set LLM_URL and LLM_MODEL)',
   error: 'llm-not-configured',
 };
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 /** An OpenAI-style error event that ends a stream which already started. */
 function errorEvent(message: string, type: string): string {
@@ -139,70 +123,14 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
 
 export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
   const limits: LlmLimits = { ...DEFAULT_LLM_LIMITS, ...options.limits };
-  const now = options.now ?? (() => Date.now());
   const config = options.upstream;
-  const upstream = config ? new URL(config.url) : undefined;
-  const secure = upstream?.protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  const basePath = upstream?.pathname.replace(/\/+$/, '') ?? '';
-  const inFlight = new Set<ClientRequest>();
-  let status: { at: number; value: Promise<{ ok: true } | { ok: false; message: string }> } | undefined;
-
-  function request(method: string, path: string, headers: Record<string, string | number>): ClientRequest {
-    if (!upstream || !config) throw new Error('no upstream');
-    const outgoing = (secure ? https : http).request({
-      hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: upstream.port || (secure ? 443 : 80),
-      method,
-      path: `${basePath}${path}`,
-      headers: {
-        host: upstream.host,
-        ...headers,
-        ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
-      },
-      agent,
-    });
-    inFlight.add(outgoing);
-    outgoing.once('close', () => inFlight.delete(outgoing));
-    return outgoing;
-  }
-
-  /** `GET <LLM_URL>/models`: does the LLM server answer (and accept the key)? Cached briefly. */
-  function probe(): Promise<{ ok: true } | { ok: false; message: string }> {
-    if (status && now() - status.at < limits.statusCacheMs) return status.value;
-    const value = new Promise<{ ok: true } | { ok: false; message: string }>((resolve) => {
-      const outgoing = request('GET', '/models', { accept: 'application/json' });
-      const timer = setTimeout(
-        () =>
-          outgoing.destroy(new LlmFailure('timeout', `no answer within ${seconds(limits.statusTimeoutMs)}`)),
-        limits.statusTimeoutMs,
-      );
-      outgoing.on('error', (error) => {
-        clearTimeout(timer);
-        resolve({ ok: false, message: error instanceof LlmFailure ? error.message : errorCode(error) });
-      });
-      outgoing.on('response', (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => {
-          if (chunks.length < 16) chunks.push(chunk);
-        });
-        answer.on('error', () => undefined);
-        answer.on('end', () => {
-          clearTimeout(timer);
-          const code = answer.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve({ ok: true });
-          else
-            resolve({
-              ok: false,
-              message: describeUpstreamError(code, Buffer.concat(chunks).toString('utf8'), config?.apiKey),
-            });
-        });
-      });
-      outgoing.end();
-    });
-    status = { at: now(), value };
-    return value;
-  }
+  const upstream = config
+    ? createLlmUpstream(config, {
+        statusTimeoutMs: limits.statusTimeoutMs,
+        statusCacheMs: limits.statusCacheMs,
+        now: options.now ?? (() => Date.now()),
+      })
+    : undefined;
 
   async function sendStatus(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!config) {
@@ -218,7 +146,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
       } satisfies LlmStatus);
       return;
     }
-    const reached = await probe();
+    const reached = upstream ? await upstream.probe() : { ok: false as const, message: 'no LLM server' };
     const body: LlmStatus = reached.ok
       ? { state: 'reachable', access: options.access, model: config.model }
       : { state: 'unreachable', access: options.access, model: config.model, message: reached.message };
@@ -226,9 +154,9 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
   }
 
   function streamChat(req: IncomingMessage, res: ServerResponse, payload: string): void {
-    if (!config) return;
+    if (!config || !upstream) return;
     const scrubber = createScrubber(config.apiKey);
-    const outgoing = request('POST', '/chat/completions', {
+    const outgoing = upstream.request('POST', '/chat/completions', {
       'content-type': 'application/json',
       accept: 'text/event-stream',
       'content-length': Buffer.byteLength(payload),
@@ -440,8 +368,7 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
   return {
     handle,
     close() {
-      for (const outgoing of inFlight) outgoing.destroy();
-      agent.destroy();
+      upstream?.close();
     },
   };
 }

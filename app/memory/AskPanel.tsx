@@ -4,7 +4,7 @@
  * this app's server. Shown on the Memory page and, prefilled with the query, above search
  * results. Without preferences given by the page, it reads them from the memory memos itself.
  */
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onCleanup, Show } from 'solid-js';
 import { collectPreferences } from '../../memory/parse';
 import type { PromptPreference } from '../../memory/prompt';
 import { useApp } from '../state/app-context';
@@ -32,6 +32,7 @@ export default function AskPanel(props: {
           }))
         : []);
   const session = createAskSession({ app, preferences });
+  onCleanup(() => session.stop());
   const [draft, setDraft] = createSignal<string>();
   const question = () => draft() ?? props.initialQuestion ?? '';
 

@@ -3,7 +3,6 @@
  * on top, then the regions "Preferences", "Learned", "Conversations" and "System", all read
  * from memos by their tags (app/memory, memory/parse.ts).
  */
-import { useSearchParams } from '@solidjs/router';
 import AskPanel from '../memory/AskPanel';
 import { ConversationsSection } from '../memory/ConversationsSection';
 import { LearnedSection } from '../memory/LearnedSection';
@@ -15,11 +14,9 @@ import { useApp } from '../state/app-context';
 
 export default function MemoryPage() {
   const app = useApp();
-  const [params] = useSearchParams();
   const memos = createMemoryMemos(app);
   const model = createMemoryModel(memos);
   const loading = () => !app.view.loaded() && memos().length === 0;
-  const asked = typeof params.ask === 'string' ? params.ask : undefined;
   return (
     <div class="memory">
       <h2 class="page-title">Memory</h2>
@@ -27,7 +24,6 @@ export default function MemoryPage() {
         What your assistant remembers: memos tagged #preferences, #learned, #conversation and #system.
       </p>
       <AskPanel
-        {...(asked ? { initialQuestion: asked } : {})}
         preferences={() => model.preferences().map((p) => ({ key: p.key, value: p.current.value }))}
       />
       <PreferencesSection preferences={model.preferences()} loading={loading()} />
