@@ -15,7 +15,7 @@ import { describeSaveError } from '../state/save-errors';
 import { linkCitations } from './answer-dom';
 import type { AskSession } from './ask-session';
 import { localDay } from './day';
-import { memoHref } from './MemoLink';
+import { formatDay, memoHref } from './MemoLink';
 
 function snippetOf(memo: LocalMemo): string {
   const text = (memo.snippet || memo.content).replace(/\s+/g, ' ').trim();
@@ -102,7 +102,7 @@ export function AnswerView(props: { session: AskSession }) {
               {(source) => (
                 <li value={source.n}>
                   <A href={memoHref(source.memo.name)}>{snippetOf(source.memo)}</A>{' '}
-                  <span class="hint">{new Date(source.memo.createTime).toLocaleDateString()}</span>
+                  <span class="hint">{formatDay(source.memo.createTime)}</span>
                 </li>
               )}
             </For>
