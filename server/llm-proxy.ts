@@ -155,6 +155,9 @@ export function createLlmProxy(options: LlmProxyOptions): LlmProxy {
 
   function streamChat(req: IncomingMessage, res: ServerResponse, payload: string): void {
     if (!config || !upstream) return;
+    // A first token may take longer than the server's idle limit for sockets: this exchange is
+    // bounded by the limits below instead (connect, first token, silence, total).
+    req.socket.setTimeout(0);
     const scrubber = createScrubber(config.apiKey);
     const outgoing = upstream.request('POST', '/chat/completions', {
       'content-type': 'application/json',

@@ -1,14 +1,17 @@
 /**
- * Retrieval for "Ask your notes", on the device: the app's own hybrid search (keyword index and
- * semantic recall, fused by the search's public `fuseRankings`) over the timeline's memos.
- * The question's content words are searched with OR and without typo tolerance
- * (memory/retrieval.ts); semantic recall is used when it is ready and answers within
- * SEMANTIC_WAIT_MS, otherwise keyword hits alone count.
+ * Retrieval for "Ask your notes", on the device: the app's own hybrid search, as the search
+ * results use it (KeywordIndex.rank for every memo sharing a word with the question, semantic
+ * recall, fused by the search's public `fuseRankings`), over the timeline's memos; the top
+ * RETRIEVE_K go to the prompt.
+ * Semantic recall is used when it is ready and answers within SEMANTIC_WAIT_MS. Without it
+ * (offline before the model was cached, still loading, busy), the fusion lists only memos
+ * containing every word of the question; memos sharing some of its words then fill the
+ * remaining places, best keyword match first, so a question still finds its notes.
  */
-import { keywordQueryOf } from '../../memory/retrieval';
 import type { LocalMemo } from '../../sync';
 import type { RecallHit } from '../../workers/recall/client';
 import { fuseRankings } from '../search/fusion';
+import { tokenizeQuery } from '../search/tokenize';
 import type { AppState } from '../state/app-context';
 
 /** performance measures of the two halves (read by the memory benchmark). */
@@ -17,16 +20,14 @@ export const SEMANTIC_MEASURE = 'memos-ask-semantic';
 
 /** Memos handed to the prompt builder (which may use fewer, see memory/prompt.ts). */
 export const RETRIEVE_K = 8;
-const KEYWORD_LIMIT = 50;
-const SEMANTIC_K = 20;
-/** Cosine similarity below which a semantic neighbour is noise (as in the search results). */
-const MIN_SIMILARITY = 0.2;
+const KEYWORD_LIMIT = 200;
+const SEMANTIC_K = 50;
 /** Past this, semantic recall is busy (e.g. embedding a backlog): keyword hits alone are used. */
 const SEMANTIC_WAIT_MS = 500;
 
-function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), ms);
+    const timer = setTimeout(() => resolve(undefined), ms);
     work.then(
       (value) => {
         clearTimeout(timer);
@@ -34,7 +35,7 @@ function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
       },
       () => {
         clearTimeout(timer);
-        resolve(fallback);
+        resolve(undefined);
       },
     );
   });
@@ -47,25 +48,23 @@ export async function retrieveMemos(
 ): Promise<LocalMemo[]> {
   // Start the semantic query first: it runs in a worker while the keyword search runs here.
   const start = performance.now();
-  const semantic: Promise<RecallHit[]> = app.recall.ready()
-    ? within(app.recall.search(question, { k: SEMANTIC_K, state: 'NORMAL' }), SEMANTIC_WAIT_MS, [])
-    : Promise.resolve([]);
-  const keyword = app.view.keyword.query(keywordQueryOf(question), {
-    state: 'NORMAL',
-    limit: KEYWORD_LIMIT,
-    combineWith: 'OR',
-    // Typo tolerance over every word of a question costs tens of milliseconds on a large
-    // notebook; search by meaning covers what a typo misses.
-    fuzzy: false,
-  });
+  const semantic: Promise<RecallHit[] | undefined> = app.recall.ready()
+    ? within(app.recall.search(question, { k: SEMANTIC_K, state: 'NORMAL' }), SEMANTIC_WAIT_MS)
+    : Promise.resolve(undefined);
+  const keyword = app.view.keyword.rank(question, { state: 'NORMAL', limit: KEYWORD_LIMIT });
   performance.measure(KEYWORD_MEASURE, { start });
-  const similar = (await semantic).filter((hit) => hit.score >= MIN_SIMILARITY);
+  const similar = await semantic;
   performance.measure(SEMANTIC_MEASURE, { start });
+
   const memos: LocalMemo[] = [];
-  for (const hit of fuseRankings(keyword, similar)) {
-    const memo = app.view.get(hit.name);
-    if (memo && memo.state === 'NORMAL') memos.push(memo);
-    if (memos.length >= k) break;
-  }
+  const taken = new Set<string>();
+  const take = (name: LocalMemo['name']) => {
+    const memo = app.view.get(name);
+    if (memo?.state !== 'NORMAL' || taken.has(name) || memos.length >= k) return;
+    taken.add(name);
+    memos.push(memo);
+  };
+  for (const hit of fuseRankings(keyword, similar ?? [], tokenizeQuery(question).length)) take(hit.name);
+  if (similar === undefined) for (const hit of keyword) take(hit.name);
   return memos;
 }

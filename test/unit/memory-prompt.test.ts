@@ -1,7 +1,6 @@
 /**
  * "Ask your notes", the pure half: the prompt builder (budget respected, citations numbered,
- * preferences included), citations in answers, the saved exchange, the chat stream reader and
- * the keyword query of a question.
+ * preferences included), citations in answers, the saved exchange and the chat stream reader.
  */
 import { describe, expect, it } from 'vitest';
 import { ChatStreamParser, errorMessageOf } from '../../memory/chat-stream';
@@ -9,7 +8,6 @@ import { citedNumbers, splitCitations } from '../../memory/citations';
 import { formatExchange } from '../../memory/exchange';
 import { parseTurns } from '../../memory/parse';
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, type PromptMemo } from '../../memory/prompt';
-import { keywordQueryOf } from '../../memory/retrieval';
 import { mulberry32 } from '../bench/corpus';
 
 const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
@@ -179,18 +177,5 @@ describe('chat stream', () => {
     expect(errorMessageOf({ detail: 'Not Found' })).toBe('Not Found');
     expect(errorMessageOf({ error: 'bad' })).toBe('bad');
     expect(errorMessageOf([1])).toBeUndefined();
-  });
-});
-
-describe('keyword query of a question', () => {
-  const cases: Array<[string, string]> = [
-    ['When did I last change the oil?', 'change oil'],
-    ['what is my Wi-Fi password', 'wi-fi password'],
-    ['Who are you?', 'who are you'],
-    ['オイル交換はいつ', 'オイル交換はいつ'],
-    ['', ''],
-  ];
-  it.each(cases)('%j → %j', (question, query) => {
-    expect(keywordQueryOf(question)).toBe(query);
   });
 });
