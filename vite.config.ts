@@ -115,6 +115,7 @@ export default defineConfig({
         navigateFallbackDenylist: [
           /^\/api\//,
           /^\/file\//,
+          /^\/llm\//,
           /^\/ca\.crt$/,
           /^\/trust/,
           /^\/app-config\.json$/,

@@ -11,6 +11,7 @@ const SharePage = lazy(() => import('./pages/SharePage'));
 const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const MemoPage = lazy(() => import('./pages/MemoPage'));
 const TrashPage = lazy(() => import('./pages/TrashPage'));
+const MemoryPage = lazy(() => import('./pages/MemoryPage'));
 
 export function App(props: { update: Accessor<ServiceWorkerControl | undefined> }) {
   return (
@@ -22,6 +23,7 @@ export function App(props: { update: Accessor<ServiceWorkerControl | undefined> 
       <Route path="/conflicts" component={ConflictsPage} />
       <Route path="/trash" component={TrashPage} />
       <Route path="/memo/:uid" component={MemoPage} />
+      <Route path="/memory" component={MemoryPage} />
       <Route path="*" component={TimelinePage} />
     </Router>
   );

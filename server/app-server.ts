@@ -24,12 +24,14 @@ import { StartupError } from './errors';
 import { createHostAllowlist } from './host-allowlist';
 import { loopbackOnly } from './https-redirect';
 import { closeServer, listen } from './listen';
+import { createLlmProxy, type LlmLimits, type LlmUpstreamConfig } from './llm-proxy';
 import { consoleLogger, type Logger } from './logger';
 import { createMemosProxy, type MemosProxy, type ProxyLimits } from './memos-proxy';
 import { createLoopMarker, memosUrlPointsAtSelf, VIA_HEADER } from './proxy-loop';
 import { guardRequests } from './request-guard';
 import { createRouter, type RequestHandler } from './router';
 import { createSecurityHeaders } from './security-headers';
+import { createServiceGate, type ServiceGateOptions } from './service-gate';
 import { createStaticHandler, scriptPathsOf } from './static-files';
 import { certificateNames } from './tls/inspect';
 import { currentNetworkFacts, type NetworkFacts } from './tls/names';
@@ -63,6 +65,14 @@ export interface AppServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Host name and interfaces (tests pass fakes); default: the real ones. */
   network?: NetworkFacts;
+  /** The OpenAI-compatible LLM server proxied at `/llm/` for "Ask your notes". */
+  llm?: LlmUpstreamConfig | undefined;
+  /** Without a Memos server: `on` lets anyone who reaches this server use the LLM proxy. */
+  llmService?: 'on' | 'off' | undefined;
+  /** LLM proxy limits (tests shrink them). */
+  llmLimits?: Partial<LlmLimits>;
+  /** How the service gate asks Memos about a token (tests pass a fake). */
+  gateFetch?: ServiceGateOptions['fetch'];
 }
 
 export interface RunningAppServer {
@@ -71,6 +81,8 @@ export interface RunningAppServer {
   urls: { local: string; localHttps?: string; lan: string[] };
   tlsMode: 'local-ca' | 'user' | 'off';
   memosProxy: boolean;
+  /** True when an LLM server is proxied at `/llm/`. */
+  llm: boolean;
   /** PEM of the generated local CA (only in `local-ca` mode). */
   caCertPem?: string;
   /** base64 SHA-256 of the local CA's SPKI (for Chromium's `--ignore-certificate-errors-spki-list`). */
@@ -120,7 +132,20 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     tls.mode === 'local-ca'
       ? { caCertPem: tls.caCertPem, caFingerprint256: tls.caFingerprint256 }
       : undefined;
-  const router = createRouter({ security, serveStatic, proxy, ca });
+  const openWithoutMemos = options.llmService === 'on';
+  const llm = createLlmProxy({
+    upstream: options.llm,
+    gate: createServiceGate({
+      memosUrl: options.memosUrl,
+      openWithoutMemos,
+      serviceName: 'Ask your notes (the LLM proxy)',
+      ...(options.gateFetch ? { fetch: options.gateFetch } : {}),
+    }),
+    access: options.memosUrl ? 'memos-users' : openWithoutMemos ? 'everyone' : 'off',
+    logger,
+    ...(options.llmLimits ? { limits: options.llmLimits } : {}),
+  });
+  const router = createRouter({ security, serveStatic, proxy, ca, llm });
   const guarded = (next: RequestHandler): RequestHandler =>
     guardRequests(next, { hosts, loop, security, memosUrl: options.memosUrl });
   const plainServer = (handler: RequestHandler): http.Server => {
@@ -153,6 +178,7 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
 
   const close = async (): Promise<void> => {
     proxy?.close();
+    llm.close();
     const closing = [closeServer(main), ...(extra ? [closeServer(extra)] : [])];
     closeConnections();
     extra?.closeAllConnections();
@@ -182,6 +208,7 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     urls: appUrls(host, boundPort, tls.mode !== 'off', network.interfaces),
     tlsMode: tls.mode,
     memosProxy: proxy !== undefined,
+    llm: options.llm !== undefined,
     ...(tls.mode === 'local-ca'
       ? {
           caCertPem: tls.caCertPem,

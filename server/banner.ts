@@ -27,6 +27,21 @@ export function bannerLines(server: RunningAppServer, memosUrl: string | undefin
   return lines;
 }
 
+/** Whether "Ask your notes" has an LLM behind it, and who may use it. */
+export function llmLines(
+  llm: { url: string; model: string } | undefined,
+  memosUrl: string | undefined,
+  llmService: 'on' | 'off' | undefined,
+): string[] {
+  if (!llm) return ['  LLM:      none (set LLM_URL and LLM_MODEL for "Ask your notes")'];
+  const who = memosUrl
+    ? 'for signed-in Memos users'
+    : llmService === 'on'
+      ? 'for EVERYONE who can reach this server (LLM_SERVICE=on)'
+      : 'turned off: set MEMOS_URL (or LLM_SERVICE=on)';
+  return [`  LLM:      proxying /llm/ to ${llm.url} (model ${llm.model}), ${who}`];
+}
+
 export function phoneLines(server: RunningAppServer, qr: QrRenderer): string[] {
   const first = server.urls.lan[0];
   if (first === undefined || server.tlsMode === 'off') return [];

@@ -27,6 +27,17 @@ export interface ServerConfig {
   /** Extra names/addresses requests may be sent to (besides this machine's own). */
   allowedHosts: string[];
   maxConnections: number;
+  /** The OpenAI-compatible LLM server for "Ask your notes" (see server/llm-proxy.ts). */
+  llm?: LlmConfig;
+  /** LLM_SERVICE=on: without MEMOS_URL, anyone who can reach this server may use the LLM proxy (default off). */
+  llmService?: 'on' | 'off';
+}
+
+export interface LlmConfig {
+  url: string;
+  model: string;
+  /** From the environment only (LLM_API_KEY), so it never shows in the process list. */
+  apiKey?: string;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'run'; config: ServerConfig };
@@ -49,6 +60,9 @@ const VALUE_OPTIONS = {
   'tls-key': 'TLS_KEY',
   'allowed-hosts': 'ALLOWED_HOSTS',
   'max-connections': 'MAX_CONNECTIONS',
+  'llm-url': 'LLM_URL',
+  'llm-model': 'LLM_MODEL',
+  'llm-service': 'LLM_SERVICE',
 } as const;
 
 type OptionName = keyof typeof VALUE_OPTIONS;
@@ -65,7 +79,11 @@ export const USAGE = `Usage: tsx server/main.ts [options]   (every option can al
   --no-tls                 NO_TLS=1         plain HTTP only (phones cannot install the app then)
   --allowed-hosts <names>  ALLOWED_HOSTS    more names the app is reached under, comma-separated (e.g. a
                                             reverse proxy's); this machine's own names always work
-  --max-connections <n>    MAX_CONNECTIONS  concurrent connections per port (default ${DEFAULT_MAX_CONNECTIONS})`;
+  --max-connections <n>    MAX_CONNECTIONS  concurrent connections per port (default ${DEFAULT_MAX_CONNECTIONS})
+  --llm-url <url>          LLM_URL          OpenAI-compatible LLM server for "Ask your notes", with /v1
+                                            (e.g. http://home-box:8000/v1); its API key goes in LLM_API_KEY
+  --llm-model <name>       LLM_MODEL        the model it serves (required with LLM_URL)
+  --llm-service on         LLM_SERVICE=on   without MEMOS_URL, let anyone who reaches this server use it`;
 
 function isOptionName(name: string): name is OptionName {
   return Object.hasOwn(VALUE_OPTIONS, name);
@@ -149,6 +167,49 @@ function parseMaxConnections(value: string, label: string): number {
 }
 
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_VALUES = new Set(['0', 'false', 'no', 'off']);
+
+function parseLlmUrl(value: string, label: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new ConfigError(
+      `${label} "${value}" is not an OpenAI-compatible base URL: use one like http://home-box:8000/v1.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(`${label} must not contain a user or password: put the API key in LLM_API_KEY.`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseSwitch(value: string, label: string): 'on' | 'off' {
+  const lower = value.toLowerCase();
+  if (TRUE_VALUES.has(lower)) return 'on';
+  if (FALSE_VALUES.has(lower)) return 'off';
+  throw new ConfigError(`${label} "${value}" must be on or off.`);
+}
+
+function parseLlm(
+  url: { value: string; label: string } | undefined,
+  model: { value: string; label: string } | undefined,
+  apiKey: string | undefined,
+): LlmConfig | undefined {
+  if (!url) {
+    if (model || apiKey) throw new ConfigError('LLM_MODEL and LLM_API_KEY need LLM_URL (--llm-url) as well.');
+    return undefined;
+  }
+  if (!model) {
+    throw new ConfigError(
+      'LLM_URL needs LLM_MODEL (--llm-model): the name of the model your LLM server serves.',
+    );
+  }
+  return { url: parseLlmUrl(url.value, url.label), model: model.value.trim(), ...(apiKey ? { apiKey } : {}) };
+}
 
 export function parseConfig(
   argv: readonly string[],
@@ -169,6 +230,7 @@ export function parseConfig(
   const memosUrl = get('memos-url');
   const tlsCert = get('tls-cert');
   const tlsKey = get('tls-key');
+  const llmService = get('llm-service');
   const noTls = parsed.noTls || TRUE_VALUES.has((env.NO_TLS ?? '').toLowerCase());
   const allowedHosts = get('allowed-hosts');
   const maxConnections = get('max-connections');
@@ -184,6 +246,9 @@ export function parseConfig(
       ? parseMaxConnections(maxConnections.value, maxConnections.label)
       : DEFAULT_MAX_CONNECTIONS,
   };
+  if (llmService) config.llmService = parseSwitch(llmService.value, llmService.label);
+  const llm = parseLlm(get('llm-url'), get('llm-model'), env.LLM_API_KEY || undefined);
+  if (llm) config.llm = llm;
   if (httpPort) config.httpPort = parsePort(httpPort.value, httpPort.label);
   if (memosUrl) config.memosUrl = parseMemosUrl(memosUrl.value, memosUrl.label);
   if ((tlsCert === undefined) !== (tlsKey === undefined)) {

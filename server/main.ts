@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import qrcode from 'qrcode-terminal';
 import { startAppServer } from './app-server';
-import { bannerLines, phoneLines } from './banner';
+import { bannerLines, llmLines, phoneLines } from './banner';
 import { parseConfig, USAGE } from './config';
 import { consoleLogger } from './logger';
 import { probeMemos } from './memos-probe';
@@ -40,9 +40,15 @@ async function main(): Promise<void> {
   }
   const { config } = command;
   const server = await startAppServer({ ...config, logger: consoleLogger });
+  if (config.llm && !config.memosUrl && config.llmService !== 'on') {
+    consoleLogger.warn(
+      'LLM_URL is set but "Ask your notes" stays off: without MEMOS_URL nobody can sign in to use it. Set MEMOS_URL, or LLM_SERVICE=on to open it to everyone who reaches this server.',
+    );
+  }
   console.log(
     [
       ...bannerLines(server, config.memosUrl),
+      ...llmLines(config.llm, config.memosUrl, config.llmService),
       ...phoneLines(server, renderQr),
       '',
       'Press Ctrl+C to stop.',

@@ -4,11 +4,12 @@
  * routes added here are covered by that guard). Invariants: security headers are set
  * before anything else; the raw target is normalised once (`req.url` is rewritten to the
  * normalised origin-form path) and no later stage sees the client's absolute-form URI; only
- * `/api/` and `/file/` ever reach the Memos proxy; everything except the proxy answers only
- * GET and HEAD.
+ * `/api/` and `/file/` ever reach the Memos proxy and only `/llm/` the LLM proxy; everything
+ * except the proxies answers only GET and HEAD.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, sendText } from './http-util';
+import { isLlmPath, type LlmProxy } from './llm-proxy';
 import type { MemosProxy } from './memos-proxy';
 import { isMemosPath, parseRequestTarget } from './request-target';
 import type { SecurityHeaders } from './security-headers';
@@ -21,6 +22,7 @@ export interface RouterDeps {
   proxy: MemosProxy | undefined;
   /** Present only when the server uses its generated local CA. */
   ca: TrustInfo | undefined;
+  llm: LlmProxy;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -43,6 +45,10 @@ export function createRouter(deps: RouterDeps): RequestHandler {
     if (isMemosPath(target.pathname)) {
       if (deps.proxy) deps.proxy.forward(req, res, target);
       else sendJson(res, 404, NO_MEMOS_SERVER);
+      return;
+    }
+    if (isLlmPath(target.pathname)) {
+      deps.llm.handle(req, res, target);
       return;
     }
 

@@ -1,5 +1,5 @@
 /**
- * The app shell: navigation ("Timeline", "Archived", "Trash", "Settings"), sync status, tags,
+ * The app shell: navigation ("Timeline", "Archived", "Memory", "Trash", "Settings"), sync status, tags,
  * search and the current page. On a phone the navigation becomes a bottom bar within
  * thumb reach (CSS only, so every control exists exactly once).
  */
@@ -25,6 +25,7 @@ export function Layout(props: RouteSectionProps & { update: ServiceWorkerControl
             Timeline
           </A>
           <A href="/archived">Archived</A>
+          <A href="/memory">Memory</A>
           <A href="/trash">Trash</A>
           <A href="/settings">Settings</A>
         </nav>

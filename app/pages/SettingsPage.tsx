@@ -5,6 +5,7 @@
 import { createResource, createSignal, Show } from 'solid-js';
 import { AppSettings } from '../settings/AppSettings';
 import { exportJson, exportMarkdownZip, importJson } from '../settings/backup';
+import { LlmSettings } from '../settings/LlmSettings';
 import { ServerSettings } from '../settings/ServerSettings';
 import { useApp } from '../state/app-context';
 import { requestPersistence, storageReport } from '../state/persistence';
@@ -48,6 +49,8 @@ export default function SettingsPage() {
       <h2 class="page-title">Settings</h2>
 
       <ServerSettings />
+
+      <LlmSettings />
 
       <AppSettings />
 

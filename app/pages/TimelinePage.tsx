@@ -1,10 +1,12 @@
 /** The timeline: capture box, optional tag filter, and either search results or the memo list. */
 import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, Show } from 'solid-js';
+import { createMemo, lazy, Show, Suspense } from 'solid-js';
 import { CaptureBox } from '../components/CaptureBox';
 import { MemoList } from '../components/MemoList';
 import { SearchResults } from '../components/SearchResults';
 import { useApp } from '../state/app-context';
+
+const AskPanel = lazy(() => import('../memory/AskPanel'));
 
 export function matchesTag(tags: readonly string[], tag: string): boolean {
   return tags.some((t) => t === tag || t.startsWith(`${tag}/`));
@@ -39,6 +41,9 @@ export default function TimelinePage() {
           />
         }
       >
+        <Suspense>
+          <AskPanel initialQuestion={app.searchQuery()} />
+        </Suspense>
         <SearchResults query={app.searchQuery()} state="NORMAL" tag={tag()} />
       </Show>
     </>

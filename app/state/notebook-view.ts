@@ -18,6 +18,8 @@ export interface TagCount {
 export interface NotebookView {
   /** True once every memo is in memory and indexed for keyword search. */
   ready: Accessor<boolean>;
+  /** True once every memo is in memory (the lists are complete; keyword search may still be indexing). */
+  loaded: Accessor<boolean>;
   normal: Accessor<readonly LocalMemo[]>;
   archived: Accessor<readonly LocalMemo[]>;
   tagCounts: Accessor<readonly TagCount[]>;
@@ -38,6 +40,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
   const keyword = new KeywordIndex();
   const [version, setVersion] = createSignal(0);
   const [ready, setReady] = createSignal(false);
+  const [loaded, setLoaded] = createSignal(false);
   const bump = () => setVersion((v) => v + 1);
   let pending: MemoName[] | undefined = [];
   let disposed = false;
@@ -117,6 +120,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     if (disposed) return;
     normalList.reset(all.filter((m) => m.state === 'NORMAL'));
     archivedList.reset(all.filter((m) => m.state === 'ARCHIVED'));
+    setLoaded(true);
     bump();
     const queued = pending;
     pending = undefined;
@@ -132,6 +136,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     if (change.type === 'memos') void refresh(change.names, change.rows);
     else if (change.type === 'reset') {
       setReady(false);
+      setLoaded(false);
       void loadAll();
     }
   });
@@ -164,6 +169,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
 
   return {
     ready,
+    loaded,
     normal,
     archived,
     tagCounts,

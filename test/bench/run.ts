@@ -2,7 +2,8 @@
  * `npm run bench`: runs the benchmarks on this machine (all but `ranking` in headless
  * Chromium), prints a table and writes JSON to test/bench/results/ (ignored by git). Select
  * parts with arguments: `npm run bench -- notebook sync semantic ranking`; flags
- * (`--phases=recall10k`, `--fresh`) go to the semantic benchmark.
+ * (`--phases=recall10k`, `--fresh`) go to the semantic benchmark. `npm run bench -- memory`: the
+ * Memory page and "Ask your notes" (issue 14).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ type Bench = () => Promise<unknown>;
 const BENCHES: Record<string, Bench> = {
   notebook: benchNotebook,
   sync: async () => (await import('./sync')).benchSync(),
+  memory: async () => (await import('./memory')).benchMemory(),
   // Its own process: it parses its own flags and prints its own tables (pass --phases=… after --).
   semantic: async () => {
     execFileSync(

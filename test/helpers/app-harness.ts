@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { type RunningAppServer, startAppServer } from '../../server/app-server';
+import type { LlmUpstreamConfig } from '../../server/llm-proxy';
 import { silentLogger } from '../../server/logger';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -24,7 +25,15 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { memosUrl?: string; copyDist?: boolean; distDir?: string; port?: number } = {},
+  options: {
+    memosUrl?: string;
+    copyDist?: boolean;
+    distDir?: string;
+    port?: number;
+    /** The LLM for "Ask your notes" and, without Memos, whether it is open (LLM_SERVICE). */
+    llm?: LlmUpstreamConfig;
+    llmService?: 'on' | 'off';
+  } = {},
 ): Promise<TestApp> {
   const root = mkdtempSync(join(tmpdir(), 'memos-offline-app-'));
   let distDir = options.distDir ?? DIST_DIR;
@@ -40,6 +49,8 @@ export async function startTestApp(
     dataDir: join(root, 'data'),
     logger: silentLogger,
     ...(options.memosUrl ? { memosUrl: options.memosUrl } : {}),
+    ...(options.llm ? { llm: options.llm } : {}),
+    ...(options.llmService ? { llmService: options.llmService } : {}),
   });
   return {
     url: `http://localhost:${server.port}`,

@@ -132,3 +132,44 @@ describe('parseConfig', () => {
     }
   });
 });
+
+describe('parseConfig: the LLM for "Ask your notes"', () => {
+  it('reads LLM_URL, LLM_MODEL, LLM_SERVICE and (environment only) LLM_API_KEY', () => {
+    expect(
+      run([], {
+        LLM_URL: 'http://home-box:8000/v1/',
+        LLM_MODEL: 'qwen2.5-7b-instruct',
+        LLM_API_KEY: 'sk-1',
+        LLM_SERVICE: 'on',
+      }),
+    ).toMatchObject({
+      llm: { url: 'http://home-box:8000/v1', model: 'qwen2.5-7b-instruct', apiKey: 'sk-1' },
+      llmService: 'on',
+    });
+    const flags = run(['--llm-url', 'https://llm.lan/v1', '--llm-model', 'llama3', '--llm-service', 'off']);
+    expect(flags.llm).toEqual({ url: 'https://llm.lan/v1', model: 'llama3' });
+    expect(flags.llmService).toBe('off');
+    expect(run([]).llm).toBeUndefined();
+  });
+
+  it('rejects an incomplete or malformed LLM configuration in one line', () => {
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [[], { LLM_URL: 'http://home-box:8000/v1' }, /^LLM_URL needs LLM_MODEL/],
+      [[], { LLM_MODEL: 'llama3' }, /need LLM_URL/],
+      [[], { LLM_API_KEY: 'sk' }, /need LLM_URL/],
+      [
+        ['--llm-url', 'home-box:8000'],
+        { LLM_MODEL: 'm' },
+        /^--llm-url "home-box:8000" is not an OpenAI-compatible base URL/,
+      ],
+      [[], { LLM_URL: 'http://user:pw@box/v1', LLM_MODEL: 'm' }, /put the API key in LLM_API_KEY/],
+      [[], { LLM_SERVICE: 'maybe' }, /^LLM_SERVICE "maybe" must be on or off/],
+      [['--llm-api-key', 'sk'], {}, /^Unknown option --llm-api-key/],
+    ];
+    for (const [argv, env, pattern] of cases) {
+      const error = errorOf(argv, env);
+      expect(error.message).toMatch(pattern);
+      expect(error.message).not.toContain('\n');
+    }
+  });
+});
