@@ -69,7 +69,10 @@ export function mergeSets(
  */
 export function sanitizeFilename(raw: string): string {
   const segments = raw.replace(/[\p{Cc}]/gu, '').split(/[/\\]+/);
-  let name = (segments.filter((s) => s.replace(/[\s.]/g, '') !== '').pop() ?? '').replace(/^[\s.]+|[\s.]+$/g, '');
+  let name = (segments.filter((s) => s.replace(/[\s.]/g, '') !== '').pop() ?? '').replace(
+    /^[\s.]+|[\s.]+$/g,
+    '',
+  );
   if (name.length > 255) {
     const dot = name.lastIndexOf('.');
     const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';

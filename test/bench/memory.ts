@@ -157,7 +157,7 @@ export async function seedMemoryNotebook(page: Page): Promise<void> {
   const rows = texts.map((content, i) => {
     const memo = buildLocalMemo(
       `memos/00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}` as MemoName,
-      { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false },
+      { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, attachments: [] },
       { createTime: start + i * 3_600_000, updateTime: start + i * 3_600_000 },
     );
     return { memo, hash: contentHash(content), vector: [...syntheticVector(content)] };

@@ -43,7 +43,7 @@ async function seedMemos(page: Page, contents: string[]): Promise<void> {
   const rows = contents.map((content, i) =>
     buildLocalMemo(
       `memos/00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}` as MemoName,
-      { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false },
+      { content, visibility: 'PRIVATE', state: 'NORMAL', pinned: false, attachments: [] },
       { createTime: now + i, updateTime: now + i },
     ),
   );
