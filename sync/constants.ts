@@ -23,4 +23,5 @@ export const META_KEYS = {
   cursor: 'sync.cursor',
   status: 'sync.status',
   removals: 'sync.removals',
+  offlineBudget: 'media.offlineBudget',
 } as const;

@@ -12,11 +12,13 @@
 import { checkVersion, exchangePasswordForToken } from './api/auth';
 import { createHttpMemosApi, type FetchLike } from './api/http-client';
 import { type ApiFailure, type ApiResult, fail, type MemosApi, ok } from './api/types';
+import type { AttachmentName } from './core/attachments';
 import { type MemoUid, newMemoUid } from './core/ids';
 import type { SyncNotice } from './core/plan';
 import type { ChangeFeed } from './db/change-feed';
 import { type Connection, createMetaStore, type MetaStore, type ServerIdentity } from './db/meta';
 import type { MemosDatabase } from './db/schema';
+import { enforceBudget, openOriginal } from './engine/media';
 import { approveHeldRemovals, keepHeldRemovals, runSyncPass, shouldRetry } from './engine/sync-pass';
 import { createSyncStore, type SyncStore } from './engine/sync-store';
 import { startLiveEvents } from './live/sse-client';
@@ -89,6 +91,13 @@ export interface SyncController {
   trigger(reason: TriggerReason, options?: { full?: boolean }): void;
   approveHeldDeletions(): Promise<void>;
   keepHeldMemos(): Promise<void>;
+  /**
+   * [F5] An attachment's original: from this device, or downloaded from the connected server
+   * (then kept within the offline budget). Fails clearly when neither is possible.
+   */
+  openAttachment(name: AttachmentName): Promise<ApiResult<Blob>>;
+  /** [F5] Sets the offline budget for originals and evicts what no longer fits. */
+  setOfflineBudget(bytes: number): Promise<void>;
   dispose(): void;
 }
 
@@ -260,6 +269,17 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     async keepHeldMemos() {
       await keepHeldRemovals(meta, store);
       scheduler?.request('manual', { full: true });
+    },
+    async openAttachment(name) {
+      const connection = await meta.connection();
+      return openOriginal(connection ? buildApi(connection) : undefined, store.attachments, name, {
+        now: deps.now(),
+        budget: await meta.offlineBudget(),
+      });
+    },
+    async setOfflineBudget(bytes) {
+      await meta.setOfflineBudget(bytes);
+      await enforceBudget(store.attachments, await meta.offlineBudget());
     },
     dispose() {
       leadership?.release();

@@ -24,14 +24,25 @@ export {
   type VerifiedCredential,
 } from './controller';
 export {
+  type AttachmentInfo,
+  type AttachmentName,
+  DEFAULT_ATTACHMENT_LIMIT_BYTES,
+  DEFAULT_OFFLINE_BUDGET_BYTES,
+  hasServerThumbnail,
+  isInlineImage,
+  parseAttachmentName,
+  sanitizeFilename,
+} from './core/attachments';
+export {
   buildExport,
+  type ExportedAttachment,
   type ExportFile,
   type ImportedMemo,
   type ParseResult,
   parseExport,
 } from './core/backup-format';
 export { deriveMemoData, extractTags } from './core/derive';
-export { type MemoName, type MemoUid, parseMemoName, uidOf } from './core/ids';
+export { type MemoName, type MemoUid, newMemoUid as newLocalUid, parseMemoName, uidOf } from './core/ids';
 export { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong, utf8ByteLength } from './core/limits';
 export {
   compareTimeline,
@@ -45,9 +56,10 @@ export { assertNever } from './core/never';
 export type { SyncNotice } from './core/plan';
 export type { RemovalLedger } from './core/removals';
 export { countTasks, setTaskChecked } from './core/tasks';
+export { AttachmentRejectedError, checkAttachmentSize, type NewAttachmentFile } from './db/attachments';
 export { type ChangeFeed, createChangeFeed, parseStoreChange, type StoreChange } from './db/change-feed';
 export { type Conflicts, createConflicts } from './db/conflicts';
-export { applyImport, type ImportSummary } from './db/import';
+export { applyImport, type ImportFiles, type ImportSummary } from './db/import';
 export {
   type Connection,
   createMetaStore,
@@ -56,7 +68,14 @@ export {
   type SyncStatusRecord,
 } from './db/meta';
 export { ContentRejectedError, createNotebook, type NewMemoInput, type Notebook } from './db/notebook';
-export type { AccountRef, ConflictRecord, RecallDocRow, TrashReason, TrashRow } from './db/schema';
+export type {
+  AccountRef,
+  AttachmentRow,
+  ConflictRecord,
+  RecallDocRow,
+  TrashReason,
+  TrashRow,
+} from './db/schema';
 export { MemosDatabase } from './db/schema';
 export { classifyStorageError, StorageError, type StorageFailure } from './db/storage-errors';
 export { createTrash, type RestoreOutcome, sameAccount, TRASH_RETENTION_MS, type Trash } from './db/trash';

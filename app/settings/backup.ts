@@ -6,6 +6,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { applyImport, buildExport, type ImportSummary, type LocalMemo, parseExport } from '../../sync';
 import type { AppServices as AppServicesLike } from '../state/services';
+import { buildZipExport, importZip, looksLikeZip, MAX_JSON_IMPORT_BYTES } from './backup-zip';
 
 function download(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
@@ -80,10 +81,21 @@ export async function exportMarkdownZip(services: AppServicesLike): Promise<numb
   return memos.length;
 }
 
+/** The export with attachments: a zip of the JSON and the files [B3]. */
+export async function exportZip(
+  services: AppServicesLike,
+): Promise<{ memos: number; files: number; missing: number }> {
+  const built = await buildZipExport(services);
+  download(`memos-offline-backup-${dateStamp(services.now())}.zip`, built.blob);
+  return { memos: built.memos, files: built.files, missing: built.missing };
+}
+
 export type ImportOutcome = { ok: true; summary: ImportSummary } | { ok: false; message: string };
 
+/** Imports a one-file JSON export, or a zip export with attachments [B3] (told apart by its first bytes). */
 export async function importJson(services: AppServicesLike, file: File): Promise<ImportOutcome> {
-  if (file.size > 200 * 1024 * 1024)
+  if (looksLikeZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return importZip(services, file);
+  if (file.size > MAX_JSON_IMPORT_BYTES)
     return { ok: false, message: `${file.name} is too large to be an export (over 200 MB).` };
   const parsed = parseExport(await file.text());
   if (!parsed.ok) {

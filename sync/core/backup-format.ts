@@ -5,6 +5,8 @@
  * pinned, createTime, updateTime, tags), so a Memos `ListMemos` page (`{"memos": [...]}`)
  * is importable too. Parsing validates the WHOLE file before anything is applied and
  * reports the first problems with their JSON path, so a malformed file changes nothing.
+ * The same JSON is the index of a zip export (backup-zip in app/settings), where a memo's
+ * `attachments` name each file by its `path` inside the zip.
  */
 import { type MemoName, parseMemoName } from './ids';
 import { isMemoState, isVisibility, type LocalMemo, type MemoFields } from './memo';
@@ -15,11 +17,21 @@ export const EXPORT_VERSION = 1;
 /** The memo fields an export carries (attachments travel only in a zip export, see backup-zip). */
 type ExportedFields = Omit<MemoFields, 'attachments'>;
 
+/** An attachment in a zip export: its bytes are the zip entry at `path`. */
+export interface ExportedAttachment {
+  name: string;
+  filename: string;
+  type: string;
+  size: number;
+  path: string;
+}
+
 export interface ExportedMemo extends ExportedFields {
   name: string;
   createTime: string;
   updateTime: string;
   tags: string[];
+  attachments?: ExportedAttachment[];
 }
 
 export interface ExportFile {
@@ -29,15 +41,28 @@ export interface ExportFile {
   memos: ExportedMemo[];
 }
 
+export interface ImportedAttachment {
+  filename: string;
+  type: string;
+  /** Where its bytes are in the zip. */
+  path: string;
+}
+
 export interface ImportedMemo extends ExportedFields {
   name: MemoName;
   createTime: number;
   updateTime: number;
+  /** Only in a zip export. */
+  attachments?: ImportedAttachment[];
 }
 
 export type ParseResult = { ok: true; memos: ImportedMemo[] } | { ok: false; errors: string[] };
 
-export function buildExport(memos: readonly LocalMemo[], now: number): ExportFile {
+export function buildExport(
+  memos: readonly LocalMemo[],
+  now: number,
+  attachmentsOf?: (memo: LocalMemo) => ExportedAttachment[],
+): ExportFile {
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -51,6 +76,7 @@ export function buildExport(memos: readonly LocalMemo[], now: number): ExportFil
       createTime: new Date(memo.createTime).toISOString(),
       updateTime: new Date(memo.updateTime).toISOString(),
       tags: [...memo.tags],
+      ...(attachmentsOf && memo.attachments.length > 0 ? { attachments: attachmentsOf(memo) } : {}),
     })),
   };
 }
@@ -87,6 +113,22 @@ function parseMemo(raw: unknown, path: string, errors: string[]): ImportedMemo |
   if (createTime === undefined) errors.push(`${path}.createTime: expected an ISO 8601 date-time`);
   const updateTime = value.updateTime === undefined ? createTime : parseTime(value.updateTime);
   if (updateTime === undefined) errors.push(`${path}.updateTime: expected an ISO 8601 date-time`);
+  const attachments: ImportedAttachment[] = [];
+  if (value.attachments !== undefined) {
+    if (!Array.isArray(value.attachments)) errors.push(`${path}.attachments: expected a list`);
+    else
+      value.attachments.forEach((item: unknown, i: number) => {
+        const a = (item ?? {}) as Record<string, unknown>;
+        if (typeof a.path !== 'string' || !a.path.startsWith('attachments/') || a.path.includes('..'))
+          errors.push(`${path}.attachments[${i}].path: expected a file inside attachments/`);
+        else
+          attachments.push({
+            path: a.path,
+            filename: typeof a.filename === 'string' && a.filename !== '' ? a.filename : 'file',
+            type: typeof a.type === 'string' && a.type !== '' ? a.type : 'application/octet-stream',
+          });
+      });
+  }
   if (errors.length > before || !name || createTime === undefined || updateTime === undefined)
     return undefined;
   return {
@@ -97,6 +139,7 @@ function parseMemo(raw: unknown, path: string, errors: string[]): ImportedMemo |
     pinned: pinned as boolean,
     createTime,
     updateTime,
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
 }
 

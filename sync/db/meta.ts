@@ -6,6 +6,7 @@
  * "absent", never as a crash.
  */
 import { META_KEYS } from '../constants';
+import { DEFAULT_OFFLINE_BUDGET_BYTES } from '../core/attachments';
 import { type MemoName, parseMemoName } from '../core/ids';
 import { EMPTY_LEDGER, type RemovalLedger } from '../core/removals';
 import type { ChangeFeed } from './change-feed';
@@ -106,6 +107,9 @@ export interface MetaStore {
   removals(): Promise<RemovalLedger>;
   /** Read-modify-write of the removal guard in one transaction. */
   updateRemovals(update: (current: RemovalLedger) => RemovalLedger): Promise<RemovalLedger>;
+  /** [F5] Bytes of attachment originals kept for offline use (Settings). */
+  offlineBudget(): Promise<number>;
+  setOfflineBudget(bytes: number): Promise<void>;
 }
 
 export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore {
@@ -141,6 +145,11 @@ export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore 
     status: async () => parseStatus(await read(META_KEYS.status)),
     setStatus: (status) => write(META_KEYS.status, status),
     removals: async () => parseLedger(await read(META_KEYS.removals)),
+    async offlineBudget() {
+      const value = optionalNumber(await read(META_KEYS.offlineBudget));
+      return value !== undefined && value >= 0 ? value : DEFAULT_OFFLINE_BUDGET_BYTES;
+    },
+    setOfflineBudget: (bytes) => write(META_KEYS.offlineBudget, Math.max(0, Math.round(bytes))),
     async updateRemovals(update) {
       const next = await db.transaction('rw', db.meta, async () => {
         const value = update(parseLedger((await db.meta.get(META_KEYS.removals))?.value));

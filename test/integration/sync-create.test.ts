@@ -163,7 +163,7 @@ describe('create', () => {
     await applyImport(
       device.db,
       device.feed,
-      [{ ...shape(original), name: asName(original.name), updateTime: original.updateTime }],
+      [{ ...shape(original), attachments: [], name: asName(original.name), updateTime: original.updateTime }],
       Date.now(),
     );
     await device.syncOk();

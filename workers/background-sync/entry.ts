@@ -8,6 +8,7 @@
  * tabs keep, [S3] included.
  */
 import { BACKGROUND_SYNC_TAG, runBackgroundPass, SYNC_LOCK_NAME } from '../../sync/background';
+import { listenForShares } from '../share-target/receive';
 
 interface SyncEventLike extends Event {
   tag: string;
@@ -18,6 +19,9 @@ interface ServiceWorkerScope {
   clients: { matchAll(options: { type: 'window' }): Promise<Array<{ postMessage(message: unknown): void }>> };
   addEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
 }
+
+// The share target's POST (text, links and files from other apps), offline too.
+listenForShares(self as unknown as Parameters<typeof listenForShares>[0]);
 
 const scope = self as unknown as ServiceWorkerScope;
 
