@@ -1,7 +1,7 @@
 /** Export / import: round trip, idempotent re-import, and malformed files change nothing. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildExport, parseExport } from '../../sync/core/backup-format';
 import { buildZipExport, importZip } from '../../app/settings/backup-zip';
+import { buildExport, parseExport } from '../../sync/core/backup-format';
 import { applyImport } from '../../sync/db/import';
 import { createTestNotebook } from '../helpers/notebook-fixture';
 
@@ -194,22 +194,39 @@ describe('export with attachments', () => {
       visibility: 'PRIVATE',
       files: [{ filename: 'receipt.png', type: 'image/png', bytes: photo }],
     });
-    const services = { db: fixture.db, feed: fixture.feed, notebook: fixture.notebook, now: fixture.clock.now };
+    const services = {
+      db: fixture.db,
+      feed: fixture.feed,
+      notebook: fixture.notebook,
+      now: fixture.clock.now,
+    };
     const built = await buildZipExport(services);
     expect(built).toMatchObject({ memos: 1, files: 1, missing: 0 });
 
     const target = createTestNotebook();
-    const targetServices = { db: target.db, feed: target.feed, notebook: target.notebook, now: target.clock.now };
+    const targetServices = {
+      db: target.db,
+      feed: target.feed,
+      notebook: target.notebook,
+      now: target.clock.now,
+    };
     const file = new File([built.blob], 'backup.zip', { type: 'application/zip' });
     const first = await importZip(targetServices, file);
     expect(first.ok && first.summary.added).toBe(1);
     const imported = await target.db.memos.get(memo.name);
     expect(imported?.attachments).toHaveLength(1);
     const [row] = await target.db.attachments.toArray();
-    expect(row).toMatchObject({ filename: 'receipt.png', type: 'image/png', server: 'local', memo: memo.name });
+    expect(row).toMatchObject({
+      filename: 'receipt.png',
+      type: 'image/png',
+      server: 'local',
+      memo: memo.name,
+    });
     expect(row?.name).not.toBe(memo.attachments[0]); // fresh ids: the old ones may be another account's
     const bytes = await target.db.attachmentBlobs.get([row?.name as never, 'original']);
-    expect([...new Uint8Array(await (bytes?.bytes ?? new Blob()).arrayBuffer())]).toEqual([137, 80, 78, 71, 1, 2, 3]);
+    expect([...new Uint8Array(await (bytes?.bytes ?? new Blob()).arrayBuffer())]).toEqual([
+      137, 80, 78, 71, 1, 2, 3,
+    ]);
 
     const again = await importZip(targetServices, file);
     expect(again.ok && again.summary).toMatchObject({ added: 0, unchanged: 1 });
