@@ -101,7 +101,7 @@ function world(name = `recall-service-${++dbCount}`) {
         dtype: 'q8',
         dim: 32,
         source: { kind: 'filesystem', localModelPath: options.modelPath ?? tiny.localModelPath },
-        batchSize: 4,
+        runs: { maxBatch: 4, maxRunTokens: 2_048, maxPadding: 0.1 },
       }),
     );
     const recall: RecallService = createRecallService({

@@ -154,9 +154,8 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
     const mark = (name: string) => {
       bootPhases[name] = deps.now() - bootStarted;
     };
-    const model = await deps.embedder.describe();
-    mark('describe');
-    info = model;
+    // Loading starts first: in the browser, describe waits for the backend choice, which
+    // may download a model file, and the download bar comes from load's progress.
     const loadStarted = deps.now();
     const loading = deps.embedder
       .load((progress) => {
@@ -166,6 +165,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
         modelLoadMs = deps.now() - loadStarted;
         mark('model');
       });
+    const model = await deps.embedder.describe();
+    mark('describe');
+    info = model;
     try {
       opened = await deps.index.open(
         { dbName: deps.dbName, modelId: model.modelId, dim: model.dim, persist: false },
