@@ -6,7 +6,10 @@
  * embedding (so work resumes after a reload), then follows the change feed.
  * Invariants:
  *  - status is `ready` only while the model is loaded and nothing made search unusable;
- *  - search never embeds memos and never waits for background work beyond one batch;
+ *  - search never embeds memos and never waits for background work beyond one model run
+ *    (the embedder puts queries first, workers/embed/run-queue.ts);
+ *  - background work (a scan, a large change such as an initial pull) is embedded newest
+ *    first (indexer.ts); a small change (a capture, a small pull) jumps ahead of it;
  *  - listeners get snapshots at most every `notifyIntervalMs`, always the latest one.
  */
 import type { MemoName, MemosDatabase, StoreChange } from '../../sync';
@@ -23,7 +26,7 @@ import type {
   RecallStatus,
 } from './api';
 import { contentHash } from './content-hash';
-import { scanNeeds } from './embedding-cache';
+import { needsOf, scanNeeds } from './embedding-cache';
 import { createIndexer, type Indexer } from './indexer';
 import type { Peers } from './peers';
 
@@ -112,20 +115,27 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
 
   async function scan(): Promise<void> {
     if (!indexer || !info) return;
-    const needs = await scanNeeds(deps.db, info.modelId);
-    void indexer.enqueue(
-      needs.map((need) =>
-        need.kind === 'embed' || need.kind === 'update-meta' ? need.memo.name : need.name,
-      ),
-    );
+    void indexer.enqueueInOrder(await scanNeeds(deps.db, info.modelId));
+  }
+
+  /** A large change (an initial pull, an import) is background work, newest first. */
+  async function enqueueLarge(names: readonly MemoName[]): Promise<void> {
+    if (!indexer || !info) return;
+    void indexer.enqueueInOrder(await needsOf(deps.db, names, info.modelId));
   }
 
   function onChange(change: StoreChange): void {
     if (!leader || !indexer) return;
     // A few names are the user's own edits or a small pull: they jump the queue of a first
     // embedding (which can take many minutes), so a fresh capture is findable at once.
-    if (change.type === 'memos') void indexer.enqueue(change.names, change.names.length <= PROMPT_CHANGE_MAX);
-    else if (change.type === 'reset') scanning = scan();
+    if (change.type === 'memos') {
+      if (change.names.length <= PROMPT_CHANGE_MAX) void indexer.enqueue(change.names, true);
+      else
+        scanning = scanning
+          .catch(() => undefined)
+          .then(() => enqueueLarge(change.names))
+          .catch(() => undefined);
+    } else if (change.type === 'reset') scanning = scan();
   }
 
   function startIndexer(model: ModelInfo): Indexer {
