@@ -143,6 +143,24 @@ describe('run queue', () => {
     expect(order.indexOf('query')).toBe(1);
   });
 
+  it('[E10] holds document runs while the user is active, never queries', async () => {
+    const queue = createRunQueue();
+    const order: string[] = [];
+    const heldUntil = performance.now() + 80;
+    queue.holdDocuments(heldUntil);
+    let docStartedAt = 0;
+    const doc = queue.run('documents', async () => {
+      docStartedAt = performance.now();
+      order.push('doc');
+    });
+    const query = queue.run('query', async () => {
+      order.push('query');
+    });
+    await Promise.all([doc, query]);
+    expect(order).toEqual(['query', 'doc']);
+    expect(docStartedAt).toBeGreaterThanOrEqual(heldUntil);
+  });
+
   it('[E8] rejects only the failed job and keeps going', async () => {
     const queue = createRunQueue();
     const failing = queue.run('documents', async () => {

@@ -19,7 +19,11 @@ import { hnswFiles } from '../../workers/index/hnsw-files';
 import { createSemanticIndex } from '../../workers/index/semantic-index';
 import type { RecallListener } from '../../workers/recall/api';
 import type { RecallPeerMessage } from '../../workers/recall/peers';
-import { createRecallService, type RecallService } from '../../workers/recall/recall-service';
+import {
+  createRecallService,
+  type RecallService,
+  USER_ACTIVE_PAUSE_MS,
+} from '../../workers/recall/recall-service';
 import { writeTinyModel } from '../helpers/tiny-model';
 import { manualTimers, rng } from './recall-helpers';
 
@@ -43,14 +47,19 @@ afterEach(async () => {
 /** Counts what really reaches the model. */
 function counting(embedder: EmbedWorkerApi) {
   const texts: string[] = [];
+  const pauses: number[] = [];
   const api: EmbedWorkerApi = {
     ...embedder,
     embedDocuments: (batch, options, onProgress) => {
       texts.push(...batch);
       return embedder.embedDocuments(batch, options, onProgress);
     },
+    pauseDocuments: (ms) => {
+      pauses.push(ms);
+      return embedder.pauseDocuments(ms);
+    },
   };
-  return { api, texts };
+  return { api, texts, pauses };
 }
 
 function peerBus() {
@@ -124,7 +133,7 @@ function world(name = `recall-service-${++dbCount}`) {
     cleanup.push(() => recall.close());
     await recall.start();
     if (options.waitIdle ?? true) await recall.whenIdle();
-    return { recall, index, embedded: embedder.texts };
+    return { recall, index, embedded: embedder.texts, pauses: embedder.pauses };
   }
   return { db, feed, notebook, service };
 }
@@ -192,6 +201,16 @@ describe('recall service', () => {
     // The capture waits for at most the batches already taken, not for the backlog.
     expect(embedded.indexOf('buy a bicycle helmet')).toBeLessThan(9);
     expect((await recall.search('bicycle helmet', { k: 1 }))[0]?.name).toBe(fresh.name);
+  });
+
+  it('[E10] pauses background embedding while the user is active, and still answers searches', async () => {
+    const { notebook, service } = world();
+    for (const content of MEMOS) await notebook.create({ content, visibility: 'PRIVATE' });
+    const { recall, pauses } = await service();
+    await recall.userActive();
+    expect(pauses).toEqual([USER_ACTIVE_PAUSE_MS]);
+    const hits = await recall.search('dentist appointment', { k: 1 });
+    expect(hits).toHaveLength(1);
   });
 
   it('[E9] embeds a large pull newest first, even when it arrives oldest first, page by page', async () => {

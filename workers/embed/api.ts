@@ -88,4 +88,6 @@ export interface EmbedWorkerApi {
   /** The token windows a text is embedded as (diagnostics and benchmarks). */
   tokenize(text: string): Promise<ChunkedText>;
   stats(): Promise<EmbedStats>;
+  /** No document run starts for `ms` from now (the user is active); queries still run. */
+  pauseDocuments(ms: number): Promise<void>;
 }

@@ -28,6 +28,7 @@ const api: EmbedWorkerApi = {
   },
   tokenize: (text) => embedder.tokenize(text),
   stats: () => embedder.stats(),
+  pauseDocuments: (ms) => embedder.pauseDocuments(ms),
 };
 
 Comlink.expose(api);

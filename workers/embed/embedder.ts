@@ -65,7 +65,7 @@ export function createEmbedder(config: EmbedderConfig): EmbedWorkerApi {
     longestRunMs: 0,
     longestQueryWaitMs: 0,
   };
-  const runQueue = createRunQueue();
+  const runQueue = createRunQueue({ now });
   let loading: Promise<LoadOutcome> | undefined;
   let selecting: Selection | undefined;
   let progressListener: ModelProgressListener | undefined;
@@ -276,6 +276,9 @@ export function createEmbedder(config: EmbedderConfig): EmbedWorkerApi {
     },
     async stats() {
       return { ...stats };
+    },
+    async pauseDocuments(ms: number) {
+      runQueue.holdDocuments(now() + ms);
     },
   };
 }

@@ -14,8 +14,15 @@ export type Lane = 'query' | 'documents';
 export interface RunQueue {
   /** Runs `job` when the model is free and no job of a more urgent lane waits. */
   run<T>(lane: Lane, job: () => Promise<T>): Promise<T>;
+  /** No document job starts before `until` (the queue's clock); queries are not held. */
+  holdDocuments(until: number): void;
   /** Jobs waiting (not running) per lane. */
   readonly waiting: Readonly<Record<Lane, number>>;
+}
+
+export interface RunQueueOptions {
+  yieldNow?: () => Promise<void>;
+  now?: () => number;
 }
 
 interface Entry {
@@ -31,9 +38,13 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export function createRunQueue(yieldNow: () => Promise<void> = yieldToEventLoop): RunQueue {
+export function createRunQueue(options: RunQueueOptions = {}): RunQueue {
+  const yieldNow = options.yieldNow ?? yieldToEventLoop;
+  const now = options.now ?? (() => performance.now());
   const lanes: Record<Lane, Entry[]> = { query: [], documents: [] };
   let busy = false;
+  let heldUntil = Number.NEGATIVE_INFINITY;
+  let wake: ReturnType<typeof setTimeout> | undefined;
 
   function start(): void {
     const entry = lanes.query.shift() ?? lanes.documents.shift();
@@ -46,6 +57,16 @@ export function createRunQueue(yieldNow: () => Promise<void> = yieldToEventLoop)
     if (busy) return;
     if (lanes.query.length > 0 || lanes.documents.length === 0) {
       start();
+      return;
+    }
+    const held = heldUntil - now();
+    if (held > 0) {
+      if (wake === undefined) {
+        wake = setTimeout(() => {
+          wake = undefined;
+          next();
+        }, held);
+      }
       return;
     }
     // A document job: first let a query that is waiting as a message get in.
@@ -75,6 +96,9 @@ export function createRunQueue(yieldNow: () => Promise<void> = yieldToEventLoop)
         });
         next();
       });
+    },
+    holdDocuments(until) {
+      heldUntil = Math.max(heldUntil, until);
     },
     get waiting() {
       return { query: lanes.query.length, documents: lanes.documents.length };

@@ -55,6 +55,9 @@ export interface RecallService extends RecallApi {
 /** changes of at most this many memos are embedded before background work */
 const PROMPT_CHANGE_MAX = 32;
 
+/** how long background embedding stays paused after the user's last input */
+export const USER_ACTIVE_PAUSE_MS = 500;
+
 const STORAGE_FULL =
   'Semantic search is off: this device has no storage space left for its index. Keyword search still works; free up space and reopen the app.';
 
@@ -250,6 +253,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       return deps.index.related(name, { ...options, k });
     },
     status: async () => snapshot(),
+    async userActive() {
+      await deps.embedder.pauseDocuments(USER_ACTIVE_PAUSE_MS);
+    },
     async subscribe(listener) {
       const id = nextId++;
       listeners.set(id, listener);
