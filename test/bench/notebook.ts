@@ -27,6 +27,8 @@ export interface NotebookBenchOptions {
   embedMinutes?: number;
   /** record a Chrome trace of the first embedding window and summarize it */
   trace?: boolean;
+  /** serve this production build instead of the working tree's (A/B against another commit) */
+  distDir?: string;
 }
 
 /** The first-embedding window when the whole benchmark runs: minutes sampled before waiting. */
@@ -157,6 +159,8 @@ interface SearchTiming {
   keywordMs: number;
   /** input to the semantic hits merged and painted (includes the 200 ms debounce); undefined: timed out */
   semanticMs: number | undefined;
+  /** the build has no `data-semantic-for` hook (semantic time not measurable) */
+  noHook?: boolean;
 }
 
 /** Types `query` into Search and times the keyword results and the semantic hits being painted. */
@@ -195,7 +199,13 @@ async function searchOnce(page: Page, query: string, semanticTimeoutMs: number):
       const start = performance.now();
       box.value = q;
       box.dispatchEvent(new Event('input', { bubbles: true }));
-      const [k, s] = await Promise.all(waits);
+      const k = await waits[0];
+      // A build without the hook (an A/B against an older commit): semantic time not measurable.
+      const section = document.querySelector('.search-results');
+      if (section && !section.hasAttribute('data-semantic-for')) {
+        return { keywordMs: (k ?? Number.NaN) - start, semanticMs: undefined, noHook: true };
+      }
+      const s = await waits[1];
       return { keywordMs: (k ?? Number.NaN) - start, semanticMs: s === undefined ? undefined : s - start };
     },
     [query, semanticTimeoutMs] as const,
@@ -216,9 +226,13 @@ function stats(values: readonly number[]) {
 
 function searchStats(timings: readonly SearchTiming[]) {
   const semantic = timings.flatMap((t) => (t.semanticMs === undefined ? [] : [t.semanticMs]));
+  const unmeasured = timings.filter((t) => t.noHook).length;
   return {
     keyword: stats(timings.map((t) => t.keywordMs)),
-    semantic: { ...stats(semantic), timedOut: timings.length - semantic.length },
+    semantic:
+      unmeasured > 0
+        ? { notMeasurable: 'this build has no data-semantic-for hook' }
+        : { ...stats(semantic), timedOut: timings.length - semantic.length },
   };
 }
 
@@ -276,7 +290,7 @@ async function firstEmbedding(page: Page, windowMs: number, trace: CDPSession | 
 }
 
 export async function benchNotebook(options: NotebookBenchOptions = {}) {
-  const app = await startTestApp();
+  const app = await startTestApp(options.distDir ? { distDir: options.distDir } : {});
   const browser = await launchPersistent();
   const harness = await serveHarnessPages(['keyword']);
   try {
