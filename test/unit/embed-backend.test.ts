@@ -32,6 +32,7 @@ import {
   type ModelDtype,
 } from '../../workers/embed/model-loader';
 import { PROBE_MEMO_CHARS, probeWorkload, timeWorkload } from '../../workers/embed/probe';
+import { parseWorkerName, workerName } from '../../workers/embed/worker-options';
 import { writeTinyModel } from '../helpers/tiny-model';
 
 const GPU: AdapterIdentity = {
@@ -267,6 +268,19 @@ describe('backend choice', () => {
     expect(parseStoredChoice(stored('a', 'webgpu', 'fp32'))).toEqual(stored('a', 'webgpu', 'fp32'));
     for (const junk of [null, 'x', {}, { ...stored('a', 'wasm', 'q8'), choice: { backend: 'cuda' } }]) {
       expect(parseStoredChoice(junk)).toBeUndefined();
+    }
+  });
+});
+
+describe('embedding worker options (its name)', () => {
+  it('[E3] round-trips a forced backend and reads anything else as the app defaults', () => {
+    expect(workerName({})).toBe('embed');
+    expect(parseWorkerName(workerName({ backend: 'webgpu', probeSoftwareAdapters: true }))).toEqual({
+      backend: 'webgpu',
+      probeSoftwareAdapters: true,
+    });
+    for (const junk of ['embed', 'embed {', 'embed {"backend":"cuda"}', 'recall', '']) {
+      expect(parseWorkerName(junk)).toEqual({});
     }
   });
 });
