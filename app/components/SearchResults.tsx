@@ -61,6 +61,8 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
     });
   });
 
+  /** The query whose semantic hits are shown (a hook for the notebook benchmark). */
+  const [semanticFor, setSemanticFor] = createSignal('');
   const [semanticHits] = createResource(
     () => ({ query: settled().trim(), state: props.state, tag: props.tag, ready: app.recall.ready() }),
     async (key) => {
@@ -70,6 +72,7 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
         state: key.state,
         ...(key.tag ? { tags: [key.tag] } : {}),
       });
+      setSemanticFor(key.query);
       return hits;
     },
     { initialValue: [] },
@@ -90,7 +93,7 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
   const semanticNote = () => (app.recall.ready() ? '' : app.recall.line());
 
   return (
-    <section class="search-results" aria-label="Search results">
+    <section class="search-results" aria-label="Search results" data-semantic-for={semanticFor()}>
       <p class="results-summary" aria-live="polite">
         <Show when={app.view.ready()} fallback="Indexing your memos…">
           {results().length === 0

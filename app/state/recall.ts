@@ -3,6 +3,8 @@
  * page is idle, so the model download and embedding never delay the timeline, and exposes its status and progress as
  * signals plus `search` / `related`. When the worker cannot start or the model is
  * unavailable, every call answers [] and `status` says why; keyword search is unaffected.
+ * While the user types, taps or clicks, background embedding pauses (`userActive`, at most
+ * every 200 ms), so a first embedding never takes the cores the page needs to respond.
  */
 import { type Accessor, createEffect, createSignal } from 'solid-js';
 import type { MemoName, MemoState } from '../../sync';
@@ -13,6 +15,10 @@ import {
   type RecallSnapshot,
   recallClient,
 } from '../../workers/recall/client';
+
+/** Input that means the user is waiting for the page. */
+const ACTIVITY_EVENTS = ['keydown', 'input', 'pointerdown', 'click'] as const;
+const ACTIVITY_HINT_MS = 200;
 
 export interface RecallState {
   snapshot: Accessor<RecallSnapshot | undefined>;
@@ -29,7 +35,17 @@ export function startRecall(after: Accessor<boolean>): RecallState {
   const [failure, setFailure] = createSignal<string>();
   let api: ReturnType<typeof recallClient> | undefined;
 
+  let lastActive = Number.NEGATIVE_INFINITY;
+  const onActivity = () => {
+    const now = performance.now();
+    if (!api || now - lastActive < ACTIVITY_HINT_MS) return;
+    lastActive = now;
+    void api.userActive().catch(() => undefined);
+  };
   const start = () => {
+    for (const type of ACTIVITY_EVENTS) {
+      window.addEventListener(type, onActivity, { capture: true, passive: true });
+    }
     try {
       api = recallClient();
       void api

@@ -1,21 +1,47 @@
 /**
  * `npm run bench`: runs the benchmarks on this machine (all but `ranking` in headless
  * Chromium), prints a table and writes JSON to test/bench/results/ (ignored by git). Select
- * parts with arguments: `npm run bench -- notebook sync semantic ranking`; flags
- * (`--phases=recall10k`, `--fresh`) go to the semantic benchmark. `npm run bench -- memory`: the
+ * parts with arguments: `npm run bench -- notebook sync semantic ranking`. Flags
+ * `--embed-minutes=N` (measure the first embedding for N minutes, then stop), `--trace`
+ * (where the browser's CPU time goes during it) and `--dist=DIR` (serve another commit's
+ * `vite build` output instead, for an A/B) go to the notebook benchmark; the others
+ * (`--phases=recall10k`, `--fresh`) to the semantic benchmark. `npm run bench -- memory`: the
  * Memory page and "Ask your notes" (issue 14).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../helpers/app-harness';
 import { ensureChromium } from '../helpers/chromium';
-import { benchNotebook } from './notebook';
+import { benchNotebook, type NotebookBenchOptions } from './notebook';
 
 type Bench = () => Promise<unknown>;
 
+const NOTEBOOK_FLAGS = ['--embed-minutes', '--trace', '--dist'];
+const isNotebookFlag = (arg: string) =>
+  NOTEBOOK_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`));
+
+function notebookOptions(): NotebookBenchOptions {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter(isNotebookFlag),
+    options: {
+      'embed-minutes': { type: 'string' },
+      trace: { type: 'boolean', default: false },
+      dist: { type: 'string' },
+    },
+  });
+  const minutes = values['embed-minutes'];
+  if (minutes !== undefined && !(Number(minutes) > 0)) throw new Error('--embed-minutes wants a number > 0');
+  return {
+    ...(minutes === undefined ? {} : { embedMinutes: Number(minutes) }),
+    ...(values.dist ? { distDir: resolve(values.dist) } : {}),
+    trace: values.trace ?? false,
+  };
+}
+
 const BENCHES: Record<string, Bench> = {
-  notebook: benchNotebook,
+  notebook: () => benchNotebook(notebookOptions()),
   sync: async () => (await import('./sync')).benchSync(),
   memory: async () => (await import('./memory')).benchMemory(),
   // Its own process: it parses its own flags and prints its own tables (pass --phases=… after --).
@@ -24,7 +50,7 @@ const BENCHES: Record<string, Bench> = {
       join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
       [
         join(REPO_ROOT, 'test/bench/semantic/run.ts'),
-        ...process.argv.slice(2).filter((a) => a.startsWith('--')),
+        ...process.argv.slice(2).filter((a) => a.startsWith('--') && !isNotebookFlag(a)),
       ],
       {
         cwd: REPO_ROOT,

@@ -9,8 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MemoName } from '../../sync/core/ids';
 import { createChangeFeed } from '../../sync/db/change-feed';
-import { createNotebook } from '../../sync/db/notebook';
+import { buildLocalMemo, createNotebook } from '../../sync/db/notebook';
 import { MemosDatabase } from '../../sync/db/schema';
 import type { EmbedWorkerApi } from '../../workers/embed/api';
 import { createEmbedder } from '../../workers/embed/embedder';
@@ -18,7 +19,11 @@ import { hnswFiles } from '../../workers/index/hnsw-files';
 import { createSemanticIndex } from '../../workers/index/semantic-index';
 import type { RecallListener } from '../../workers/recall/api';
 import type { RecallPeerMessage } from '../../workers/recall/peers';
-import { createRecallService, type RecallService } from '../../workers/recall/recall-service';
+import {
+  createRecallService,
+  type RecallService,
+  USER_ACTIVE_PAUSE_MS,
+} from '../../workers/recall/recall-service';
 import { writeTinyModel } from '../helpers/tiny-model';
 import { manualTimers, rng } from './recall-helpers';
 
@@ -42,14 +47,19 @@ afterEach(async () => {
 /** Counts what really reaches the model. */
 function counting(embedder: EmbedWorkerApi) {
   const texts: string[] = [];
+  const pauses: number[] = [];
   const api: EmbedWorkerApi = {
     ...embedder,
     embedDocuments: (batch, options, onProgress) => {
       texts.push(...batch);
       return embedder.embedDocuments(batch, options, onProgress);
     },
+    pauseDocuments: (ms) => {
+      pauses.push(ms);
+      return embedder.pauseDocuments(ms);
+    },
   };
-  return { api, texts };
+  return { api, texts, pauses };
 }
 
 function peerBus() {
@@ -101,7 +111,7 @@ function world(name = `recall-service-${++dbCount}`) {
         dtype: 'q8',
         dim: 32,
         source: { kind: 'filesystem', localModelPath: options.modelPath ?? tiny.localModelPath },
-        batchSize: 4,
+        runs: { maxBatch: 4, maxRunTokens: 2_048, maxPadding: 0.1 },
       }),
     );
     const recall: RecallService = createRecallService({
@@ -123,7 +133,7 @@ function world(name = `recall-service-${++dbCount}`) {
     cleanup.push(() => recall.close());
     await recall.start();
     if (options.waitIdle ?? true) await recall.whenIdle();
-    return { recall, index, embedded: embedder.texts };
+    return { recall, index, embedded: embedder.texts, pauses: embedder.pauses };
   }
   return { db, feed, notebook, service };
 }
@@ -191,6 +201,46 @@ describe('recall service', () => {
     // The capture waits for at most the batches already taken, not for the backlog.
     expect(embedded.indexOf('buy a bicycle helmet')).toBeLessThan(9);
     expect((await recall.search('bicycle helmet', { k: 1 }))[0]?.name).toBe(fresh.name);
+  });
+
+  it('[E10] pauses background embedding while the user is active, and still answers searches', async () => {
+    const { notebook, service } = world();
+    for (const content of MEMOS) await notebook.create({ content, visibility: 'PRIVATE' });
+    const { recall, pauses } = await service();
+    await recall.userActive();
+    expect(pauses).toEqual([USER_ACTIVE_PAUSE_MS]);
+    const hits = await recall.search('dentist appointment', { k: 1 });
+    expect(hits).toHaveLength(1);
+  });
+
+  it('[E9] embeds a large pull newest first, even when it arrives oldest first, page by page', async () => {
+    const { db, feed, service } = world();
+    const { recall, embedded } = await service();
+    // What a full pull does: memos listed by ascending create time, stored, announced per page.
+    const memos = Array.from({ length: 80 }, (_, i) =>
+      buildLocalMemo(
+        `memos/pulled-${String(i).padStart(3, '0')}` as MemoName,
+        {
+          content: `pulled note ${i} about topic ${i % 9}`,
+          visibility: 'PRIVATE',
+          state: 'NORMAL',
+          attachments: [],
+          pinned: false,
+        },
+        { createTime: 1_000 + i * 60_000, updateTime: 1_000 + i * 60_000 },
+      ),
+    );
+    await db.memos.bulkPut(memos);
+    feed.publish({ type: 'memos', names: memos.slice(0, 40).map((m) => m.name) });
+    feed.publish({ type: 'memos', names: memos.slice(40).map((m) => m.name) });
+    await recall.whenIdle();
+    expect(embedded).toHaveLength(80);
+    const order = embedded.map((text) => Number(/pulled note (\d+)/.exec(text)?.[1]));
+    // At most the batches taken before the second page arrived come from the first page;
+    // after them every memo is newer-first across both pages.
+    const rest = order.slice(6);
+    expect(rest).toEqual([...rest].sort((a, b) => b - a));
+    expect(order.indexOf(79)).toBeLessThan(6);
   });
 
   it.each([

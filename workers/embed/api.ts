@@ -41,7 +41,10 @@ export interface EmbeddedDocuments {
 }
 
 export interface EmbedOptions {
-  /** model runs over at most this many chunks at once (default 16) */
+  /**
+   * Benchmarks: runs of exactly this many windows (sorted by length, padded to the longest).
+   * Default: run-plan.ts's policy for the backend.
+   */
   batchSize?: number;
 }
 
@@ -53,6 +56,13 @@ export interface EmbedStats {
   queries: number;
   /** model invocations (batches) */
   runs: number;
+  /** the longest model run so far, ms (what a search query may have to wait for) */
+  longestRunMs: number;
+  /** the longest a search query waited for the model to be free, ms */
+  longestQueryWaitMs: number;
+  /** where the model runs (once loaded) and why (backend-choice.ts) */
+  backend?: 'wasm' | 'webgpu';
+  backendReason?: string;
 }
 
 export type ModelProgressListener = (progress: ModelLoadProgress) => void;
@@ -61,7 +71,10 @@ export type ModelProgressListener = (progress: ModelLoadProgress) => void;
 export type EmbedProgressListener = (progress: { done: number; total: number }) => void;
 
 export interface EmbedWorkerApi {
-  /** What vectors this embedder makes (from its configuration; loads nothing). */
+  /**
+   * What vectors this embedder makes. Where the backend decides the model file (browser),
+   * this waits for that choice, which loads the model (start `load` first for progress).
+   */
   describe(): Promise<ModelInfo>;
   /** Loads tokenizer and model once; later calls return the same outcome. */
   load(onProgress?: ModelProgressListener): Promise<LoadOutcome>;
@@ -75,4 +88,6 @@ export interface EmbedWorkerApi {
   /** The token windows a text is embedded as (diagnostics and benchmarks). */
   tokenize(text: string): Promise<ChunkedText>;
   stats(): Promise<EmbedStats>;
+  /** No document run starts for `ms` from now (the user is active); queries still run. */
+  pauseDocuments(ms: number): Promise<void>;
 }

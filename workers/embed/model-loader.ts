@@ -1,9 +1,11 @@
 /**
  * Loads the tokenizer and the ONNX model with transformers.js, either from a folder on
  * disk (Node: tests, benchmarks; onnxruntime-node) or from the app's origin (browser
- * worker; onnxruntime-web wasm). Owns transformers.js' global `env` for this thread.
+ * worker; onnxruntime-web on wasm or WebGPU). Owns transformers.js' global `env` for this
+ * thread; several models may be loaded one after the other (the backend probe).
  * Invariants (origin mode): remote models off, browser cache off (the service worker caches),
- * wasm preloading off (we fetch the wasm ourselves, counting bytes), every fetch same-origin.
+ * wasm preloading off (we fetch the wasm ourselves, counting bytes, once per thread), every
+ * fetch same-origin; only the model file of the requested dtype is downloaded.
  */
 import { AutoModel, AutoTokenizer, env, Tensor } from '@huggingface/transformers';
 import type { ModelLoadProgress } from './api';
@@ -24,14 +26,22 @@ export type ModelSource =
       fetch: FetchLike;
     };
 
+/** `q8`: onnx/model_quantized.onnx (23 MB); `fp32`: onnx/model.onnx (90 MB). */
+export type ModelDtype = 'q8' | 'fp32';
+
+/** Where the model runs in the browser (Node always uses onnxruntime-node on the CPU). */
+export type ModelDevice = 'wasm' | 'webgpu';
+
 export interface ModelSpec {
   /** folder under the models path, e.g. `Xenova/all-MiniLM-L6-v2` */
   name: string;
-  dtype: 'q8' | 'fp32';
+  dtype: ModelDtype;
   source: ModelSource;
+  /** origin mode only; default wasm */
+  device?: ModelDevice;
 }
 
-export interface LoadedModel {
+export interface LoadedTokenizer {
   /** token ids of `text` without special tokens */
   tokenize(text: string): number[];
   /** ids the model wraps every window with, e.g. [CLS] and [SEP] */
@@ -39,6 +49,11 @@ export interface LoadedModel {
   suffix: number[];
   padId: number;
   maxLength: number;
+}
+
+export interface LoadedModel extends LoadedTokenizer {
+  /** where it runs: onnxruntime-web on wasm or WebGPU, or onnxruntime-node */
+  device: ModelDevice | 'node';
   /** runs the model on padded int64 inputs; returns last_hidden_state and its dims */
   run(
     inputIds: BigInt64Array,
@@ -46,6 +61,8 @@ export interface LoadedModel {
     batch: number,
     sequence: number,
   ): Promise<HiddenState>;
+  /** releases the ONNX session (and its GPU buffers) */
+  dispose(): Promise<void>;
 }
 
 export interface HiddenState {
@@ -53,38 +70,49 @@ export interface HiddenState {
   dims: number[];
 }
 
-function modelFileName(dtype: ModelSpec['dtype']): string {
+export function modelFileName(dtype: ModelDtype): string {
   return dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
 }
+
+/** The ONNX runtime of this thread has been set up (by a first model load). */
+let runtimeStarted = false;
 
 async function configureOrigin(
   spec: ModelSpec & { source: { kind: 'origin' } },
   onProgress: ((progress: ModelLoadProgress) => void) | undefined,
+  withModel = true,
 ): Promise<() => void> {
   const { source } = spec;
   const base = `${source.modelBaseUrl.replace(/\/?$/, '/')}${spec.name}/`;
-  const modelUrls = ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelFileName(spec.dtype)].map(
+  const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+  const modelUrls = (withModel ? [...files, modelFileName(spec.dtype)] : files).map(
     (file) => `${base}${file}`,
   );
   // Once the runtime's wasm is cached, let onnxruntime stream-compile it from its URL:
   // the browser can then reuse its compiled-code cache. The first time, we fetch it
-  // ourselves to count its 27 MB in the progress bar and to put it in the cache.
-  const streamWasm = await isCached(source.ortWasmUrl, source.origin);
-  const runtime = streamWasm ? [source.ortMjsUrl] : [source.ortWasmUrl, source.ortMjsUrl];
-  const files = await downloadFiles([...runtime, ...modelUrls], {
+  // ourselves to count its 27 MB in the progress bar and to put it in the cache. A second
+  // model in this thread reuses the runtime already started.
+  const streamWasm = runtimeStarted || (await isCached(source.ortWasmUrl, source.origin));
+  const runtime =
+    runtimeStarted || !withModel
+      ? []
+      : streamWasm
+        ? [source.ortMjsUrl]
+        : [source.ortWasmUrl, source.ortMjsUrl];
+  const downloaded = await downloadFiles([...runtime, ...modelUrls], {
     origin: source.origin,
     fetch: source.fetch,
     ...(onProgress ? { onProgress } : {}),
   });
-  const wasmBinary = files.get(new URL(source.ortWasmUrl, `${source.origin}/`).href);
-  await warmCaches(files);
+  const wasmBinary = downloaded.get(new URL(source.ortWasmUrl, `${source.origin}/`).href);
+  await warmCaches(downloaded);
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = source.modelBaseUrl;
   env.useBrowserCache = false;
   env.useWasmCache = false;
   env.useFSCache = false;
-  env.fetch = originOnlyFetch(files, source.origin, source.fetch);
+  env.fetch = originOnlyFetch(downloaded, source.origin, source.fetch);
   const wasm = env.backends.onnx.wasm;
   if (wasm) {
     wasm.wasmPaths = { wasm: source.ortWasmUrl, mjs: source.ortMjsUrl };
@@ -95,7 +123,7 @@ async function configureOrigin(
     // dedicated worker (raw ORT session too), so isolation must never switch threads on.
     wasm.numThreads = 1;
   }
-  return () => files.clear();
+  return () => downloaded.clear();
 }
 
 function specialIds(encode: (text: string) => number[]): { prefix: number[]; suffix: number[] } {
@@ -107,32 +135,60 @@ function specialIds(encode: (text: string) => number[]): { prefix: number[]; suf
   return { prefix: empty.slice(0, prefixLength), suffix: empty.slice(prefixLength) };
 }
 
+async function configure(
+  spec: ModelSpec,
+  onProgress: ((progress: ModelLoadProgress) => void) | undefined,
+  withModel: boolean,
+): Promise<() => void> {
+  if (spec.source.kind === 'origin')
+    return configureOrigin({ ...spec, source: spec.source }, onProgress, withModel);
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = spec.source.localModelPath;
+  return () => {};
+}
+
+async function tokenizerOf(name: string): Promise<LoadedTokenizer> {
+  const tokenizer = await AutoTokenizer.from_pretrained(name);
+  const { prefix, suffix } = specialIds((text) => tokenizer.encode(text));
+  const declared = Number(tokenizer.model_max_length);
+  return {
+    tokenize: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    prefix,
+    suffix,
+    padId: tokenizer.pad_token_id ?? 0,
+    maxLength: Number.isFinite(declared) && declared > 0 ? declared : 256,
+  };
+}
+
+/** The tokenizer alone (the model runs elsewhere, e.g. in the WebGPU session worker). */
+export async function loadTokenizer(
+  spec: ModelSpec,
+  onProgress?: (progress: ModelLoadProgress) => void,
+): Promise<LoadedTokenizer> {
+  const release = await configure(spec, onProgress, false);
+  try {
+    return await tokenizerOf(spec.name);
+  } finally {
+    release();
+  }
+}
+
 export async function loadModel(
   spec: ModelSpec,
   onProgress?: (progress: ModelLoadProgress) => void,
 ): Promise<LoadedModel> {
-  let release = () => {};
-  if (spec.source.kind === 'origin') {
-    release = await configureOrigin({ ...spec, source: spec.source }, onProgress);
-  } else {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = spec.source.localModelPath;
-  }
+  const release = await configure(spec, onProgress, true);
   try {
-    const tokenizer = await AutoTokenizer.from_pretrained(spec.name);
+    const tokenizer = await tokenizerOf(spec.name);
     const model = await AutoModel.from_pretrained(spec.name, {
       dtype: spec.dtype,
-      ...(spec.source.kind === 'origin' ? { device: 'wasm' as const } : {}),
+      ...(spec.source.kind === 'origin' ? { device: spec.device ?? 'wasm' } : {}),
     });
-    const { prefix, suffix } = specialIds((text) => tokenizer.encode(text));
-    const declared = Number(tokenizer.model_max_length);
+    if (spec.source.kind === 'origin') runtimeStarted = true;
     return {
-      tokenize: (text) => tokenizer.encode(text, { add_special_tokens: false }),
-      prefix,
-      suffix,
-      padId: tokenizer.pad_token_id ?? 0,
-      maxLength: Number.isFinite(declared) && declared > 0 ? declared : 256,
+      ...tokenizer,
+      device: spec.source.kind === 'origin' ? (spec.device ?? 'wasm') : 'node',
       async run(inputIds, attentionMask, batch, sequence) {
         const dims = [batch, sequence];
         const output: unknown = await model.forward({
@@ -146,6 +202,9 @@ export async function loadModel(
           throw new Error('model output has no float last_hidden_state');
         }
         return { data: hidden.data, dims: hidden.dims.map(Number) };
+      },
+      async dispose() {
+        await model.dispose();
       },
     };
   } finally {

@@ -128,6 +128,7 @@ export function createSemanticIndex(deps: SemanticIndexDeps): IndexWorkerApi {
       const started = deps.now();
       try {
         slot = await saveInstance(deps, current, catalog, expected, slot);
+        saving.done(deps.now() - started);
         saves++;
         emit({ type: 'saved', chunks: current.labels.live, ms: deps.now() - started });
       } catch (error) {

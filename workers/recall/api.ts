@@ -88,4 +88,9 @@ export interface RecallApi {
   subscribe(listener: RecallListener): Promise<number>;
   unsubscribe(id: number): Promise<void>;
   stats(): Promise<RecallStats>;
+  /**
+   * The user is typing or tapping: background embedding pauses briefly (searches do not),
+   * so the page keeps the device's cores. Call it on input, at most every few hundred ms.
+   */
+  userActive(): Promise<void>;
 }

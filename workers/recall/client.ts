@@ -74,6 +74,7 @@ export function recallClient(): RecallApi {
       related: (name, k, options) => current().api.related(name, k, options),
       status: () => current().api.status(),
       stats: () => current().api.stats(),
+      userActive: () => (running ? running.api.userActive() : Promise.resolve()),
       async subscribe(listener) {
         const id = nextId++;
         listeners.set(id, listener);

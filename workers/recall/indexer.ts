@@ -6,6 +6,8 @@
  *  - one batch at a time (so a search query waits for at most one batch in the embedder);
  *  - priority names (an explicit `index(memo)`, a small change from the feed) go before
  *    background work such as a start-up scan;
+ *  - background work is taken in indexing order across everything queued, whatever order
+ *    it arrived in (ranked-lane.ts: newest first, even for a pull listed oldest first);
  *  - a name is queued at most once; a name changed while in flight is queued again;
  *  - progress counts memos taken since the queue was last empty ("Indexing n of N");
  *  - after a storage-quota failure the queue halts (nothing is dropped) until `resume`.
@@ -14,7 +16,15 @@ import type { MemoName, MemosDatabase } from '../../sync';
 import type { EmbedWorkerApi } from '../embed/api';
 import type { IndexWorkerApi } from '../index/api';
 import { isQuotaError } from '../protocol';
-import { type EmbeddedMemo, needsOf, removeEmbeddings, storeEmbeddings, updateMeta } from './embedding-cache';
+import {
+  type EmbeddedMemo,
+  type MemoNeed,
+  needsOf,
+  removeEmbeddings,
+  storeEmbeddings,
+  updateMeta,
+} from './embedding-cache';
+import { type LaneEntry, RankedLane } from './ranked-lane';
 
 export interface IndexerDeps {
   db: MemosDatabase;
@@ -34,6 +44,8 @@ export interface IndexerDeps {
 export interface Indexer {
   /** Resolves true once every name was processed, false if its batch failed. */
   enqueue(names: readonly MemoName[], priority?: boolean): Promise<boolean>;
+  /** Background work in indexing order (see the header); resolves like `enqueue`. */
+  enqueueInOrder(needs: readonly MemoNeed[]): Promise<boolean>;
   resume(): void;
   /** Resolves when the queue is empty and no batch is running (or the queue halted). */
   idle(): Promise<void>;
@@ -43,7 +55,7 @@ export interface Indexer {
 export function createIndexer(deps: IndexerDeps): Indexer {
   const queued = new Set<MemoName>();
   const priority: MemoName[] = [];
-  const normal: MemoName[] = [];
+  const background = new RankedLane();
   const waiters = new Map<MemoName, Array<(ok: boolean) => void>>();
   const idleWaiters: Array<() => void> = [];
   let running = false;
@@ -53,12 +65,11 @@ export function createIndexer(deps: IndexerDeps): Indexer {
 
   function take(): MemoName[] {
     const batch: MemoName[] = [];
-    for (const list of [priority, normal]) {
-      while (batch.length < deps.batchMemos && list.length > 0) {
-        const name = list.shift();
-        if (name && queued.delete(name)) batch.push(name);
-      }
+    while (batch.length < deps.batchMemos && priority.length > 0) {
+      const name = priority.shift();
+      if (name && queued.delete(name)) batch.push(name);
     }
+    batch.push(...background.take(deps.batchMemos - batch.length, (name) => queued.delete(name)));
     return batch;
   }
 
@@ -132,25 +143,43 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     }
   }
 
+  function add(entries: readonly LaneEntry[], first: boolean): Promise<boolean> {
+    const promises: Promise<boolean>[] = [];
+    const fresh: LaneEntry[] = [];
+    for (const entry of entries) {
+      const { name } = entry;
+      if (!queued.has(name)) {
+        queued.add(name);
+        total++;
+        if (first) priority.push(name);
+        else fresh.push(entry);
+      } else if (first) priority.push(name);
+      promises.push(
+        new Promise<boolean>((resolve) => {
+          waiters.set(name, [...(waiters.get(name) ?? []), resolve]);
+        }),
+      );
+    }
+    background.add(fresh);
+    deps.onProgress(done, total);
+    void pump();
+    return Promise.all(promises).then((results) => results.every(Boolean));
+  }
+
   return {
-    enqueue(names, first = false) {
-      const promises: Promise<boolean>[] = [];
-      for (const name of names) {
-        if (!queued.has(name)) {
-          queued.add(name);
-          total++;
-          (first ? priority : normal).push(name);
-        } else if (first) priority.push(name);
-        promises.push(
-          new Promise<boolean>((resolve) => {
-            waiters.set(name, [...(waiters.get(name) ?? []), resolve]);
-          }),
-        );
-      }
-      deps.onProgress(done, total);
-      void pump();
-      return Promise.all(promises).then((results) => results.every(Boolean));
-    },
+    enqueue: (names, first = false) =>
+      add(
+        names.map((name) => ({ name })),
+        first,
+      ),
+    enqueueInOrder: (needs) =>
+      add(
+        needs.map((need) => ({
+          name: need.kind === 'embed' || need.kind === 'update-meta' ? need.memo.name : need.name,
+          need,
+        })),
+        false,
+      ),
     resume() {
       halted = false;
       void pump();

@@ -6,7 +6,10 @@
  * embedding (so work resumes after a reload), then follows the change feed.
  * Invariants:
  *  - status is `ready` only while the model is loaded and nothing made search unusable;
- *  - search never embeds memos and never waits for background work beyond one batch;
+ *  - search never embeds memos and never waits for background work beyond one model run
+ *    (the embedder puts queries first, workers/embed/run-queue.ts);
+ *  - background work (a scan, a large change such as an initial pull) is embedded newest
+ *    first (indexer.ts); a small change (a capture, a small pull) jumps ahead of it;
  *  - listeners get snapshots at most every `notifyIntervalMs`, always the latest one.
  */
 import type { MemoName, MemosDatabase, StoreChange } from '../../sync';
@@ -23,7 +26,7 @@ import type {
   RecallStatus,
 } from './api';
 import { contentHash } from './content-hash';
-import { scanNeeds } from './embedding-cache';
+import { needsOf, scanNeeds } from './embedding-cache';
 import { createIndexer, type Indexer } from './indexer';
 import type { Peers } from './peers';
 
@@ -51,6 +54,9 @@ export interface RecallService extends RecallApi {
 
 /** changes of at most this many memos are embedded before background work */
 const PROMPT_CHANGE_MAX = 32;
+
+/** how long background embedding stays paused after the user's last input */
+export const USER_ACTIVE_PAUSE_MS = 500;
 
 const STORAGE_FULL =
   'Semantic search is off: this device has no storage space left for its index. Keyword search still works; free up space and reopen the app.';
@@ -112,20 +118,27 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
 
   async function scan(): Promise<void> {
     if (!indexer || !info) return;
-    const needs = await scanNeeds(deps.db, info.modelId);
-    void indexer.enqueue(
-      needs.map((need) =>
-        need.kind === 'embed' || need.kind === 'update-meta' ? need.memo.name : need.name,
-      ),
-    );
+    void indexer.enqueueInOrder(await scanNeeds(deps.db, info.modelId));
+  }
+
+  /** A large change (an initial pull, an import) is background work, newest first. */
+  async function enqueueLarge(names: readonly MemoName[]): Promise<void> {
+    if (!indexer || !info) return;
+    void indexer.enqueueInOrder(await needsOf(deps.db, names, info.modelId));
   }
 
   function onChange(change: StoreChange): void {
     if (!leader || !indexer) return;
     // A few names are the user's own edits or a small pull: they jump the queue of a first
     // embedding (which can take many minutes), so a fresh capture is findable at once.
-    if (change.type === 'memos') void indexer.enqueue(change.names, change.names.length <= PROMPT_CHANGE_MAX);
-    else if (change.type === 'reset') scanning = scan();
+    if (change.type === 'memos') {
+      if (change.names.length <= PROMPT_CHANGE_MAX) void indexer.enqueue(change.names, true);
+      else
+        scanning = scanning
+          .catch(() => undefined)
+          .then(() => enqueueLarge(change.names))
+          .catch(() => undefined);
+    } else if (change.type === 'reset') scanning = scan();
   }
 
   function startIndexer(model: ModelInfo): Indexer {
@@ -154,9 +167,8 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
     const mark = (name: string) => {
       bootPhases[name] = deps.now() - bootStarted;
     };
-    const model = await deps.embedder.describe();
-    mark('describe');
-    info = model;
+    // Loading starts first: in the browser, describe waits for the backend choice, which
+    // may download a model file, and the download bar comes from load's progress.
     const loadStarted = deps.now();
     const loading = deps.embedder
       .load((progress) => {
@@ -166,6 +178,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
         modelLoadMs = deps.now() - loadStarted;
         mark('model');
       });
+    const model = await deps.embedder.describe();
+    mark('describe');
+    info = model;
     try {
       opened = await deps.index.open(
         { dbName: deps.dbName, modelId: model.modelId, dim: model.dim, persist: false },
@@ -238,6 +253,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       return deps.index.related(name, { ...options, k });
     },
     status: async () => snapshot(),
+    async userActive() {
+      await deps.embedder.pauseDocuments(USER_ACTIVE_PAUSE_MS);
+    },
     async subscribe(listener) {
       const id = nextId++;
       listeners.set(id, listener);

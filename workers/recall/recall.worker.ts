@@ -58,6 +58,7 @@ const api: RecallApi = {
   subscribe: (listener) => service.subscribe(listener),
   unsubscribe: (id) => service.unsubscribe(id),
   stats: () => service.stats(),
+  userActive: () => service.userActive(),
 };
 
 Comlink.expose(api);

@@ -16,6 +16,7 @@ export function remoteEmbedder(remote: Comlink.Remote<EmbedWorkerApi>): EmbedWor
     embedQuery: (text) => remote.embedQuery(text),
     tokenize: (text) => remote.tokenize(text),
     stats: () => remote.stats(),
+    pauseDocuments: (ms) => remote.pauseDocuments(ms),
   };
 }
 

@@ -1,6 +1,14 @@
 /** Entry of the benchmark page: exposes the measurements to the Node driver (run.ts). */
 import { compare } from './page-ann';
-import { embedAll, embedder, throughput, toBase64 } from './page-embedding';
+import {
+  embedAll,
+  embedder,
+  preparePlans,
+  runAppPlan,
+  runPlan,
+  throughput,
+  toBase64,
+} from './page-embedding';
 import { modelId, queryLatency, recallReady, seed, timeToFirstResult, waitSaved } from './page-recall';
 
 async function embedQueries(queries: string[]): Promise<string> {
@@ -13,6 +21,9 @@ async function embedQueries(queries: string[]): Promise<string> {
 Object.assign(window, {
   bench: {
     throughput,
+    preparePlans,
+    runPlan,
+    runAppPlan,
     embedAll,
     embedQueries,
     compare,

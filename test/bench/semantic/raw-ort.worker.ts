@@ -18,6 +18,34 @@ const api = {
     const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
     session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   },
+  /**
+   * Runs the given plan: `runs` lists indices into `rows` (ids with specials), each run
+   * padded to its longest row. Returns milliseconds spent.
+   */
+  async runPlan(rows: number[][], runs: number[][]): Promise<number> {
+    if (!session) throw new Error('init first');
+    const started = performance.now();
+    for (const run of runs) {
+      const batch = run.map((i) => rows[i] ?? []);
+      const sequence = Math.max(...batch.map((r) => r.length));
+      const ids = new BigInt64Array(batch.length * sequence);
+      const mask = new BigInt64Array(batch.length * sequence);
+      batch.forEach((row, b) => {
+        row.forEach((id, t) => {
+          ids[b * sequence + t] = BigInt(id);
+          mask[b * sequence + t] = 1n;
+        });
+      });
+      const dims = [batch.length, sequence];
+      const output = await session.run({
+        input_ids: new ort.Tensor('int64', ids, dims),
+        attention_mask: new ort.Tensor('int64', mask, dims),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(batch.length * sequence), dims),
+      });
+      for (const tensor of Object.values(output)) tensor.dispose();
+    }
+    return performance.now() - started;
+  },
   /** Runs every window (ids without specials) in batches; returns milliseconds spent. */
   async run(windows: number[][], batchSize: number, prefix: number[], suffix: number[]): Promise<number> {
     if (!session) throw new Error('init first');

@@ -1,6 +1,6 @@
 /**
  * Semantic recall benchmark, headless Chromium on this machine, real all-MiniLM-L6-v2:
- *   npx tsx test/bench/semantic/run.ts [--phases=throughput,throughput-long,embed,ann,recall10k,recall100k] [--fresh] [--no-mememo]
+ *   npx tsx test/bench/semantic/run.ts [--phases=throughput,throughput-long,plans,embed,ann,recall10k,recall100k] [--fresh] [--no-mememo]
  * Builds a small page with Vite (the project's vite.config.ts, so workers are built as in
  * the app), serves it on a fixed loopback port (so the browser profile in
  * test/bench/results/semantic-profile, and with it the 100k index, can be reused), and
@@ -19,6 +19,7 @@ import { build } from 'vite';
 import { DEFAULT_HNSW_PARAMS } from '../../../workers/index/params';
 import { chromiumVersion, ensureChromium, launchPersistent } from '../../helpers/chromium';
 import { memoText, mulberry32 } from '../corpus';
+import { browserCpuSeconds } from '../process-cpu';
 import { generateMemos, generateQueries } from './corpus';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -160,6 +161,58 @@ async function main(): Promise<void> {
       table('Embedding throughput, notebook-length memos (app worker vs bare onnxruntime-web)', rows);
     }
 
+    if (phases.has('plans')) {
+      // The notebook benchmark's memos, in the indexer's call pattern (8 memos per call).
+      const random = mulberry32(7);
+      const long = Array.from({ length: 96 }, () => memoText(random));
+      log('model run composition on notebook-length memos (96 memos; plans in turn, A B C D E E D C B A)');
+      const prepared = await call<Array<{ name: string; runs: number; windows: number; padding: number }>>(
+        'preparePlans',
+        long,
+      );
+      const totals = prepared.map(() => ({ ms: 0, cpu: 0 }));
+      const app = { ms: 0, cpu: 0, runs: 0, longestRunMs: 0 };
+      const order = [...prepared.keys(), -1];
+      for (const index of [...order, ...[...order].reverse()]) {
+        const cpuBefore = browserCpuSeconds() ?? Number.NaN;
+        if (index < 0) {
+          const run = await call<{ ms: number; runs: number; longestRunMs: number }>('runAppPlan');
+          app.ms += run.ms;
+          app.runs = run.runs;
+          app.longestRunMs = Math.max(app.longestRunMs, run.longestRunMs);
+          app.cpu += (browserCpuSeconds() ?? Number.NaN) - cpuBefore;
+          continue;
+        }
+        const total = totals[index];
+        if (!total) continue;
+        total.ms += await call<number>('runPlan', index);
+        total.cpu += (browserCpuSeconds() ?? Number.NaN) - cpuBefore;
+      }
+      const rows = [
+        ...prepared.map((plan, i) => ({
+          plan: `bare ORT, ${plan.name}`,
+          runs: plan.runs,
+          padding: plan.padding,
+          memosPerSec: (long.length / ((totals[i]?.ms ?? 0) / 2)) * 1000,
+          cpuSecondsPerMemo: (totals[i]?.cpu ?? 0) / 2 / long.length,
+        })),
+        {
+          plan: 'app embedder (run-plan.ts), 8 memos/call',
+          runs: app.runs,
+          padding: Number.NaN,
+          memosPerSec: (long.length / (app.ms / 2)) * 1000,
+          cpuSecondsPerMemo: app.cpu / 2 / long.length,
+          longestRunMs: app.longestRunMs,
+        },
+      ];
+      results.plans = rows;
+      table(
+        'Run plans on 96 notebook-length memos (browser CPU seconds per memo is robust to a busy machine)',
+        rows,
+      );
+    }
+    const needsVectors = ['embed', 'ann', 'recall10k', 'recall100k'].some((phase) => phases.has(phase));
+    if (!needsVectors) return;
     const key = `${N}-${(await call<string>('modelId')).replace(/[^a-zA-Z0-9]+/g, '_')}`;
     const vectorsFile = join(RESULTS, `semantic-vectors-${key}.b64`);
     const queriesFile = join(RESULTS, `semantic-queries-${key}.b64`);
