@@ -26,7 +26,9 @@ export interface PushResult {
 
 /** Failures that concern one memo only; anything else stops the whole push. */
 function isPerMemo(failure: ApiFailure): boolean {
-  return failure.kind === 'invalid' || failure.kind === 'forbidden';
+  // A precondition that holds after a fresh read and a new plan (0.31: content that names an
+  // attachment not bound to the memo) is about this memo's content.
+  return failure.kind === 'invalid' || failure.kind === 'forbidden' || failure.kind === 'precondition';
 }
 
 function patchOf(fields: MemoFields, mask: readonly (keyof MemoFields)[]): Partial<MemoFields> {
@@ -128,7 +130,8 @@ export async function pushOutbox(
               depth + 1,
             );
           }
-          if (!remote.ok && remote.error.kind !== 'forbidden') return remote.error;
+          if (!remote.ok && remote.error.kind !== 'forbidden' && remote.error.kind !== 'not-mirrored')
+            return remote.error;
           // [I1, C3] The uid is another account's (another creator, 403, or a 404 right after
           // the 409: someone else's archived memo), e.g. a notebook moved between accounts of
           // one server [V2]. With the credential still valid, the memo takes a new uid.
@@ -171,6 +174,17 @@ export async function pushOutbox(
           }
           const updated = await call(() => api.update(name, patchOf(merged, plan.mask), mask));
           if (!updated.ok) {
+            if (updated.error.kind === 'precondition' && depth <= 1) {
+              // [U3] The server says the memo changed under the write: read it, plan, write once more.
+              const fresh = await readRemote(name);
+              if (!fresh.ok) return fresh.error;
+              return execute(
+                entry,
+                local,
+                planMemo({ name, local, pending: entry, base: bases.get(name), remote: fresh.value }),
+                depth + 1,
+              );
+            }
             if (updated.error.kind !== 'not-found' || depth > 1) return updated.error;
             // Deleted between our read and our write: plan again with it absent [C4].
             return execute(
