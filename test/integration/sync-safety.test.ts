@@ -46,6 +46,7 @@ describe('credentials', () => {
     expect(report.ok).toBe(false);
     expect(report.error?.kind).toBe('unauthorized');
     expect(device.transport.log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /api/v1/instance/profile 200',
       'GET /api/v1/auth/me 401',
     ]);
     expect(await device.memos()).toEqual(before);
