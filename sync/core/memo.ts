@@ -56,6 +56,11 @@ export interface DerivedMemoData {
 export interface MemoSyncIssue {
   message: string;
   at: number;
+  /**
+   * The server may accept it later with no change here (0.31's FAILED_PRECONDITION): sync
+   * tries again every pass instead of waiting for the user's next edit [U3].
+   */
+  retry?: true;
 }
 
 export interface LocalMemo extends MemoFields, DerivedMemoData {

@@ -274,13 +274,10 @@ const ROUTES: Route[] = [
       const paths =
         explicit === null ? (ctx.hasBody && inferred.length === 0 ? [''] : inferred) : explicit.split(',');
       const input = parseMemoInput(body, ctx.server.profile.spaces);
-      const memo = ctx.server.updateMemo(
-        requireUser(ctx.viewer),
-        param(ctx, 0),
-        input,
-        paths,
-        input.attachments,
-      );
+      const user = requireUser(ctx.viewer);
+      if (ctx.server.transientPrecondition?.(param(ctx, 0)))
+        throw new FakeRpcError('FAILED_PRECONDITION', 'memo state changed, please retry');
+      const memo = ctx.server.updateMemo(user, param(ctx, 0), input, paths, input.attachments);
       return memoOut(ctx.server, memo);
     },
   },

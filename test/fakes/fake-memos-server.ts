@@ -83,7 +83,7 @@ export class FakeMemosServer {
   reportedVersion: { value: unknown } | undefined;
   /** 0.31's rate limiter applies only while this is on (a fuzz turns it off for quiescence). */
   rateLimiting = true;
-  /** 0.31: consulted on every UpdateMemo when set. */
+  /** 0.31: consulted on every UpdateMemo request (REST) when set. */
   transientPrecondition: PreconditionDecision | undefined;
   private readonly rateWindows = new Map<number, { start: number; count: number }>();
   /** Every request the routes saw, in order (method and path with query). */
@@ -358,8 +358,6 @@ export class FakeMemosServer {
     if (paths.length === 0) throw new FakeRpcError('INVALID_ARGUMENT', 'update mask is required');
     const memo = this.row(uid);
     this.canWrite(user, memo);
-    if (this.transientPrecondition?.(uid))
-      throw new FakeRpcError('FAILED_PRECONDITION', 'memo state changed, please retry');
     const next: FakeMemo = { ...memo };
     for (const path of paths) {
       if (path === 'content') {

@@ -326,7 +326,7 @@ describe('Memos 0.31, from its published API', () => {
     expect(await w.db.outbox.count()).toBe(0);
   });
 
-  it('[U3][O4] a content the server keeps refusing (an unbound managed image) is marked like a 400; the rest syncs', async () => {
+  it('[U3] a content the server keeps refusing (an unbound managed image) is marked and tried again every pass; the rest syncs', async () => {
     const w = world('0.31');
     const memo = await w.notebook.create({ content: 'photo', visibility: 'PRIVATE' });
     await w.sync();
@@ -334,11 +334,19 @@ describe('Memos 0.31, from its published API', () => {
     const other = await w.notebook.create({ content: 'unrelated', visibility: 'PRIVATE' });
     const report = await w.sync();
     expect(report).toMatchObject({ ok: true, rejected: 1 });
-    expect((await w.db.memos.get(memo.name))?.syncIssue?.message).toBe(
-      'attachment "attachments/abc" is not bound to this memo',
-    );
+    expect((await w.db.memos.get(memo.name))?.syncIssue).toMatchObject({
+      message: 'attachment "attachments/abc" is not bound to this memo',
+      retry: true,
+    });
     expect(w.server.memo(w.uid(other.name))?.content).toBe('unrelated');
     expect(w.server.memo(w.uid(memo.name))?.content).toBe('photo');
+    w.server.requests.splice(0);
+    expect(await w.sync('delta')).toMatchObject({ ok: true, rejected: 1 });
+    expect(w.server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(2);
+    await w.notebook.update(memo.name, { content: 'photo (the image is gone)' });
+    expect(await w.sync('delta')).toMatchObject({ ok: true, rejected: 0 });
+    expect(w.server.memo(w.uid(memo.name))?.content).toBe('photo (the image is gone)');
+    expect((await w.db.memos.get(memo.name))?.syncIssue).toBeUndefined();
   });
 
   it('[T3] 429 RESOURCE_EXHAUSTED ends the pass as rate-limited with the Retry-After delay; after it, all syncs', async () => {
