@@ -20,6 +20,7 @@ import type { MemoState, Visibility } from '../../sync/core/memo';
 import { FakeAccounts } from './fake-memos-accounts';
 import { DEFAULT_FAKE_ATTACHMENT_LIMIT, FakeAttachments } from './fake-memos-attachments';
 import { FAKE_PROFILES, type FakeProfile, type FakeProfileName } from './fake-memos-profiles';
+import { FakeRateLimiter } from './fake-memos-rate-limit';
 import { compareRows, decodePageToken, encodePageToken, parseFilter, parseOrderBy } from './fake-memos-query';
 import { handleFakeRequest } from './fake-memos-routes';
 import { FakeSseHub } from './fake-memos-sse';
@@ -85,7 +86,7 @@ export class FakeMemosServer {
   rateLimiting = true;
   /** 0.31: consulted on every UpdateMemo request (REST) when set. */
   transientPrecondition: PreconditionDecision | undefined;
-  private readonly rateWindows = new Map<number, { start: number; count: number }>();
+  private readonly limiter = new FakeRateLimiter();
   /** Every request the routes saw, in order (method and path with query). */
   readonly requests: Array<{ method: string; url: string }> = [];
   /** Counts memo writes (create, update, delete); a test can compare "before" and "after". */
@@ -142,19 +143,9 @@ export class FakeMemosServer {
    * seconds until the window ends. Returns that delay, or undefined when admitted.
    */
   rateLimitDelay(userId: number): number | undefined {
-    const limit = this.profile.rateLimit;
-    if (!limit || !this.rateLimiting) return undefined;
-    const now = this.nowSeconds();
-    const window = this.rateWindows.get(userId);
-    if (!window || now >= window.start + limit.windowSeconds) {
-      this.rateWindows.set(userId, { start: now, count: 1 });
-      return undefined;
-    }
-    if (window.count < limit.requests) {
-      window.count++;
-      return undefined;
-    }
-    return Math.max(1, window.start + limit.windowSeconds - now);
+    const rule = this.profile.rateLimit;
+    if (!rule || !this.rateLimiting) return undefined;
+    return this.limiter.admit(userId, this.nowSeconds(), rule);
   }
 
   /** The HTTP surface, shaped like the global fetch. */

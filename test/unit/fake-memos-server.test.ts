@@ -502,3 +502,77 @@ describe('fake Memos server: agrees with responses recorded from the real server
     expect(await response.text()).toBe(fixture('sse-sample.txt'));
   });
 });
+
+describe('fake Memos server: the 0.29 profile, as the facts recorded v0.29.1', () => {
+  it('answers anonymous reads without an instance URL; protected methods refuse in JSON', async () => {
+    const { server, raw, alice, anon } = setup({ profile: '0.29' });
+    value(await alice.create('pub-1', { content: 'public', visibility: 'PUBLIC', createTime: T0 }));
+    value(await alice.create('priv-1', { content: 'private', visibility: 'PRIVATE', createTime: T0 }));
+    expect(value(await anon.list(mine())).memos.map((m) => m.name)).toEqual(['memos/pub-1']);
+    const me = await raw('/api/v1/auth/me', { token: 'memos_pat_unknown' });
+    expect(me.status).toBe(401);
+    expect(await me.json()).toEqual({ code: 16, message: 'user not found', details: [] });
+    expect(failure(await anon.get(name('priv-1'))).kind).toBe('unauthorized');
+    expect(await (await server.fetch('http://memos.test/api/v1/instance/profile')).json()).not.toHaveProperty(
+      'needsSetup',
+    );
+  });
+
+  it('filters compare times with ints (a timestamp is the 400) and lists 10 memos by default', async () => {
+    const { server, raw, aliceToken } = setup({ profile: '0.29' });
+    const web = server.webUi('alice');
+    for (let i = 0; i < 12; i++) web.create(`memo ${i}`);
+    const since = Math.floor(T0 / 1000);
+    const filter = (time: string) => ({ filter: `creator == "users/alice" && updated_ts >= ${time}` });
+    expect((await rawList(raw, aliceToken, filter(String(since)))).names).toHaveLength(10);
+    expect((await rawList(raw, aliceToken, filter(`timestamp(${since})`))).status).toBe(400);
+    expect((await rawList(raw, aliceToken, { filter: 'created_ts <= now()' })).status).toBe(200);
+  });
+});
+
+describe('fake Memos server: the 0.31 profile, from its published API', () => {
+  it('has SPACE memos (readable by their author only here) and comments with their own lives', async () => {
+    const { server, bob } = setup({ profile: '0.31' });
+    const ui = server.webUi('alice');
+    const spaced = ui.create('in a space', 'PUBLIC');
+    ui.moveToSpace(spaced.uid, 'spaces/team');
+    expect(server.memo(spaced.uid)).toMatchObject({ visibility: 'SPACE', space: 'spaces/team' });
+    expect(failure(await bob.get(name(spaced.uid))).kind).toBe('forbidden');
+    const parent = ui.create('parent', 'PUBLIC');
+    const comment = ui.comment(parent.uid, 'mine alone');
+    expect(comment.visibility).toBe('PRIVATE');
+    ui.remove(parent.uid);
+    expect(server.memo(comment.uid)).toBeDefined();
+  });
+
+  it('refuses a PATCH without updateMask, and answers 429 with Retry-After over its rate limit', async () => {
+    const { server, raw, aliceToken } = setup({ profile: '0.31' });
+    const memo = server.webUi('alice').create('to edit');
+    const patch = await raw(`/api/v1/memos/${memo.uid}`, {
+      method: 'PATCH',
+      token: aliceToken,
+      body: JSON.stringify({ content: 'inferred' }),
+    });
+    expect(await patch.json()).toEqual({ code: 3, message: 'update mask is required', details: [] });
+    let refused: Response | undefined;
+    for (let i = 0; i < 200 && !refused; i++) {
+      const response = await raw('/api/v1/auth/me', { token: aliceToken });
+      if (response.status === 429) refused = response;
+    }
+    expect(refused?.headers.get('Retry-After')).toMatch(/^\d+$/);
+    expect(await refused?.json()).toMatchObject({ code: 8, message: 'too many requests, try again later' });
+  });
+
+  it('disconnects a subscriber whose 32-event buffer is full instead of dropping the event', async () => {
+    const { server, aliceToken } = setup({ profile: '0.31' });
+    const response = await server.fetch('http://memos.test/api/v1/sse', {
+      headers: { Authorization: `Bearer ${aliceToken}` },
+    });
+    const ui = server.webUi('alice');
+    for (let i = 0; i < 40; i++) ui.create(`burst ${i}`);
+    expect(server.sse.overflowDisconnects).toBe(1);
+    expect(server.sse.overflowDrops).toBe(0);
+    const text = await response.text();
+    expect(text.match(/^data: /gm)?.length).toBeLessThan(40);
+  });
+});
