@@ -2,7 +2,7 @@
  * The version-capability object and the failure kinds at the API boundary, as pure
  * functions: which Memos versions this app accepts, how it reads a version string it has
  * never seen, the one sentence Settings shows, the filter form per release, and how 429,
- * RESOURCE_EXHAUSTED and FAILED_PRECONDITION answers are classified [V1, T3, U3].
+ * RESOURCE_EXHAUSTED and FAILED_PRECONDITION answers are classified [V1, T4, U3].
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -148,7 +148,7 @@ describe('[V4] what Settings says about the server', () => {
   });
 });
 
-describe('[T3][U3] failures the newer releases add', () => {
+describe('[T4][U3] failures the newer releases add', () => {
   const now = Date.UTC(2026, 9, 1, 12, 0, 0);
 
   it('429 is rate-limited, with the delay of Retry-After (seconds or a date)', () => {

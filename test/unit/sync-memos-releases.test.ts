@@ -2,8 +2,8 @@
  * One sync engine against the Memos releases people run, in the unit tier: the fake server's
  * 0.29, 0.30 and 0.31 profiles (test/fakes/fake-memos-profiles.ts; 0.31 from its published
  * API). The request shapes follow the version the profile reports, re-read every pass
- * [V1]; comments never become memos of the notebook [P6]; Space memos are mirrored [P7];
- * 0.31's explicit masks [U1], FAILED_PRECONDITION [U3] and rate limits [T3] are handled.
+ * [V1]; comments never become memos of the notebook [P7]; Space memos are mirrored [P8];
+ * 0.31's explicit masks [U1], FAILED_PRECONDITION [U3] and rate limits [T4] are handled.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpMemosApi, type FetchLike } from '../../sync/api/http-client';
@@ -181,7 +181,7 @@ describe('[V1] the request shapes follow the version the server reports, every p
   });
 });
 
-describe('[P6] comments are never memos of the notebook, on any release', () => {
+describe('[P7] comments are never memos of the notebook, on any release', () => {
   it.each(RELEASES)(
     'Memos %s: a live hint for a comment edited on the web never fails the pass',
     async (profile) => {
@@ -231,7 +231,7 @@ describe('[P6] comments are never memos of the notebook, on any release', () => 
 });
 
 describe('Memos 0.31, from its published API', () => {
-  it('[P7] a memo moved into a Space (SPACE visibility) is listed and mirrored; the rest of the page too', async () => {
+  it('[P8] a memo moved into a Space (SPACE visibility) is listed and mirrored; the rest of the page too', async () => {
     const w = world('0.31');
     const spaced = w.web.create('team notes');
     w.web.create('my own');
@@ -243,7 +243,7 @@ describe('Memos 0.31, from its published API', () => {
     expect(await w.db.memos.count()).toBe(2);
   });
 
-  it('[P7] a Space memo edited here keeps its audience and its Space; choosing Private takes the audience away', async () => {
+  it('[P8] a Space memo edited here keeps its audience and its Space; choosing Private takes the audience away', async () => {
     const w = world('0.31');
     const spaced = w.web.create('team notes');
     w.web.moveToSpace(spaced.uid, 'spaces/team');
@@ -349,7 +349,7 @@ describe('Memos 0.31, from its published API', () => {
     expect((await w.db.memos.get(memo.name))?.syncIssue).toBeUndefined();
   });
 
-  it('[T3] 429 RESOURCE_EXHAUSTED ends the pass as rate-limited with the Retry-After delay; after it, all syncs', async () => {
+  it('[T4] 429 RESOURCE_EXHAUSTED ends the pass as rate-limited with the Retry-After delay; after it, all syncs', async () => {
     const w = world('0.31');
     for (let i = 0; i < 130; i++) await w.notebook.create({ content: `memo ${i}`, visibility: 'PRIVATE' });
     const report = await w.sync();

@@ -1,6 +1,6 @@
 /**
  * What the app does when a newer Memos pushes back, with the fake server's 0.31 profile:
- * a rate limit (429 RESOURCE_EXHAUSTED with Retry-After) is waited out quietly [T3], and a
+ * a rate limit (429 RESOURCE_EXHAUSTED with Retry-After) is waited out quietly [T4], and a
  * live stream the server drops for being slow reconnects and catches up [P5]. Timers are
  * virtual; nothing here sleeps.
  */
@@ -31,7 +31,7 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('[T3] a server that asks to slow down', () => {
+describe('[T4] a server that asks to slow down', () => {
   it('the scheduler starts no pass before Retry-After, whatever triggers meanwhile, then runs them together', async () => {
     const timers = createVirtualTimers(T0);
     disposers.push(() => timers.dispose());
