@@ -1,5 +1,5 @@
 /**
- * Pulling from the real Memos v0.30.0 server: the first full reconciliation [P4], clean memos
+ * Pulling from the real Memos (MEMOS_VERSION): the first full reconciliation [P4], clean memos
  * following the server including the web UI's changes that do not bump update_time [P1],
  * pending memos left alone [P2], delta pulls and keyset paging [P3], and live-event hints
  * [P5]. Memos are made through the API ("the web UI"); old update times are set explicitly

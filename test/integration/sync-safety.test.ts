@@ -1,5 +1,5 @@
 /**
- * Safety against the real Memos v0.30.0 server: the credential is verified before anything
+ * Safety against the real Memos (MEMOS_VERSION): the credential is verified before anything
  * is trusted [S1] and still names the connected account [S5], faults in the middle of a
  * pass lose nothing [S2], mass removals wait for the user, also when they come as a drip
  * [S3], removals go to the Trash [R1], and deletions are confirmed one by one and after a

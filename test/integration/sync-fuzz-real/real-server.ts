@@ -1,5 +1,5 @@
 /**
- * The server side of a fuzz world on a REAL Memos v0.30 instance (a ServerHandle, see
+ * The server side of a fuzz world on a REAL Memos 0.29 or 0.30 (a ServerHandle, see
  * test/unit/sync-fuzz/server-handle.ts). Each world gets fresh users on the shared instance
  * (alice, whose notebook the devices mirror, and bob) and its own uid prefix, so seeds never
  * see each other's memos or uids. The devices' faults and interleavings stay in the
@@ -25,7 +25,7 @@
  *    clock is real time (it cannot be jumped), so update times follow real seconds.
  *  - Public instance: not available (the instance has no --instance-url): refused.
  *  - Final state: alice's memos listed (NORMAL and ARCHIVED) with alice's own PAT: an admin
- *    PAT does not list another user's PRIVATE or ARCHIVED memos on v0.30.
+ *    PAT does not list another user's PRIVATE or ARCHIVED memos on v0.29 and v0.30.
  */
 import type { FetchLike } from '../../../sync/api/http-client';
 import type { Visibility } from '../../../sync/core/memo';
