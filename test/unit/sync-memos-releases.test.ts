@@ -7,9 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpMemosApi, type FetchLike } from '../../sync/api/http-client';
-import { type MemoName, parseMemoName } from '../../sync/core/ids';
+import { type MemoName, type MemoUid, parseMemoName } from '../../sync/core/ids';
 import { createMetaStore } from '../../sync/db/meta';
-import { createSyncEngine, type SyncReport } from '../../sync/engine/engine';
+import type { SyncReport } from '../../sync/engine/engine';
+import { runSyncPass } from '../../sync/engine/sync-pass';
 import { createSyncStore } from '../../sync/engine/sync-store';
 import type { FakeProfileName } from '../fakes/fake-memos-profiles';
 import { FakeMemosServer } from '../fakes/fake-memos-server';
@@ -46,18 +47,25 @@ function world(profile: FakeProfileName, options: { version?: string } = {}) {
   };
   const api = createHttpMemosApi({ baseUrl: 'http://memos.test', token, fetch, now: server.clock.now });
   const meta = createMetaStore(device.db, device.feed);
-  const engine = createSyncEngine({
-    api,
-    store: createSyncStore(device.db, device.feed, device.clock.now),
-    cursor: { load: meta.cursor, save: meta.setCursor },
-    now: device.clock.now,
-  });
+  const store = createSyncStore(device.db, device.feed, device.clock.now);
   const sync = (mode: 'full' | 'delta' = 'full', hints: MemoName[] = []): Promise<SyncReport> =>
-    engine.syncOnce({ mode, hints });
+    runSyncPass(
+      {
+        api,
+        store,
+        meta,
+        now: device.clock.now,
+        newUid: () => crypto.randomUUID() as MemoUid,
+        isOnline: () => true,
+        expectedUser: 'users/alice',
+      },
+      { mode, hints },
+    );
   return {
     server,
     ...device,
     api,
+    meta,
     sync,
     web: server.webUi('alice'),
     name: (uid: string): MemoName => {

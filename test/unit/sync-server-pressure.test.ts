@@ -149,6 +149,7 @@ describe('[P5] Memos 0.31 drops a slow live client', () => {
       api,
       onHint: (name) => hints.push(name),
       onConnected: () => connects++,
+      now: timers.now,
       setTimeout: timers.setTimeout,
       clearTimeout: timers.clearTimeout,
       random: () => 0.5,
