@@ -85,7 +85,10 @@ describe('the account a token names', () => {
       expected: other.user,
       actual: account.user,
     });
-    expect(device.transport.log.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/auth/me']);
+    expect(device.transport.log.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/instance/profile',
+      'GET /api/v1/auth/me',
+    ]);
     expect(await device.outbox()).toHaveLength(1);
     expect(await device.meta.status()).toMatchObject({
       phase: 'error',
