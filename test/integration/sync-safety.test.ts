@@ -116,7 +116,9 @@ describe('faults in the middle of a pass', () => {
   it.each(cases)(
     '[S2] %s on %s: nothing is lost and the next pass converges',
     async (fault, _where, path, nth) => {
-      const { account, device } = await suite.solo({ timeoutMs: 400 });
+      // Short, so a timeout fault ends fast; long enough for a real answer on a busy 2-core CI
+      // (400 ms timed real requests out here under load, on either Memos).
+      const { account, device } = await suite.solo({ timeoutMs: 1_500 });
       const [gone, changed, edited, removed] = await syncedDevice(account, device, [
         'gone on the server',
         'changed on the server',
