@@ -1,10 +1,17 @@
 /**
- * Test projects. `unit`: fast Node tests (fake-indexeddb, pure cores, fakes).
- * `integration`: Node tests against a real Memos v0.30.0 binary (built once, cached).
+ * Test projects. `unit`: fast Node tests (fake-indexeddb, pure cores, fakes; the fake Memos
+ * plays 0.29, 0.30 and 0.31). `integration`: Node tests against a real Memos binary (built
+ * once, cached): the release MEMOS_VERSION names (default v0.30.0; `npm test` runs this
+ * project once more with MEMOS_VERSION=v0.29.1). The in-place upgrade test needs a release
+ * older than the default to upgrade from, so it belongs to those legs only.
  * `e2e`: the production build served by our own server, driven in Debian's Chromium.
  * No project skips when a prerequisite is missing: the global setups fail loudly instead.
  */
 import { defineConfig } from 'vitest/config';
+
+const UPGRADE_TEST = 'test/integration/sync-upgrade.test.ts';
+/** The default is test/helpers/memos-binary.ts's DEFAULT_MEMOS_VERSION (not imported: the config loads alone). */
+const upgradeLeg = (process.env.MEMOS_VERSION?.trim() || 'v0.30.0').replace(/^v/, '') !== '0.30.0';
 
 export default defineConfig({
   test: {
@@ -22,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: upgradeLeg ? [] : [UPGRADE_TEST],
           environment: 'node',
           setupFiles: ['test/helpers/setup-unit.ts'],
           globalSetup: ['test/helpers/global-memos.ts'],

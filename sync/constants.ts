@@ -24,4 +24,5 @@ export const META_KEYS = {
   status: 'sync.status',
   removals: 'sync.removals',
   offlineBudget: 'media.offlineBudget',
+  server: 'sync.server',
 } as const;

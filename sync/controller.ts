@@ -9,7 +9,7 @@
  *    connecting a different server or account while local memos exist asks first.
  *  - Disconnect revokes only a token this app minted from a password [V3].
  */
-import { checkVersion, exchangePasswordForToken } from './api/auth';
+import { exchangePasswordForToken } from './api/auth';
 import { createHttpMemosApi, type FetchLike } from './api/http-client';
 import { type ApiFailure, type ApiResult, fail, type MemosApi, ok } from './api/types';
 import type { AttachmentName } from './core/attachments';
@@ -19,7 +19,14 @@ import type { ChangeFeed } from './db/change-feed';
 import { type Connection, createMetaStore, type MetaStore, type ServerIdentity } from './db/meta';
 import type { MemosDatabase } from './db/schema';
 import { enforceBudget, openOriginal } from './engine/media';
-import { approveHeldRemovals, keepHeldRemovals, runSyncPass, shouldRetry } from './engine/sync-pass';
+import {
+  approveHeldRemovals,
+  keepHeldRemovals,
+  recordServer,
+  retryAfterMs,
+  runSyncPass,
+  shouldRetry,
+} from './engine/sync-pass';
 import { createSyncStore, type SyncStore } from './engine/sync-store';
 import { startLiveEvents } from './live/sse-client';
 import { type LockManagerLike, whileLeader } from './live/tab-leader';
@@ -125,7 +132,9 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     if (report.ok) return { ok: true };
     // An offline device does not spin: the `online` event triggers the next pass [T2].
     const retry = report.error !== undefined && deps.isOnline() && shouldRetry(report.error);
-    return { ok: false, retry };
+    // [T4] A server that asked to slow down is not asked again before it said.
+    const wait = report.error ? retryAfterMs(report.error) : undefined;
+    return { ok: false, retry, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
   }
 
   function lead(connection: Connection): () => void {
@@ -199,10 +208,9 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
       if (!verified.ok) return verified;
       const credential = verified.value;
       const api = buildApi(credential);
-      const profile = await api.profile();
-      if (!profile.ok) return profile;
-      const version = checkVersion(profile.value);
-      if (!version.ok) return version;
+      // [V1] Memos 0.29 or newer; the version also decides the request shapes from here on.
+      const server = await api.checkServer();
+      if (!server.ok) return server;
       const me = await api.me();
       if (!me.ok) return me;
       const target: ServerIdentity = { serverUrl: credential.serverUrl, user: me.value.name };
@@ -229,6 +237,8 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
         else await resetForNewServer(deps.db, deps.feed, deps.now, newUid);
       }
       await meta.setIdentity(target);
+      await meta.setServer(undefined);
+      await recordServer(meta, server.value, deps.now());
       const connection: Connection = {
         serverUrl: credential.serverUrl,
         token: credential.token,

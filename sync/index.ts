@@ -65,6 +65,7 @@ export {
   createMetaStore,
   type MetaStore,
   type ServerIdentity,
+  type ServerRecord,
   type SyncStatusRecord,
 } from './db/meta';
 export { ContentRejectedError, createNotebook, type NewMemoInput, type Notebook } from './db/notebook';

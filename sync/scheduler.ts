@@ -6,6 +6,8 @@
  *  - a failed pass is retried with exponential backoff and jitter (2 s … 5 min), except
  *    failures only the user can fix (a refused token, an unsupported server), which wait
  *    for the next explicit trigger;
+ *  - a server that asked to wait (429 with Retry-After) is not asked again before that
+ *    moment, whatever triggers meanwhile (they run together once it has passed);
  *  - a periodic delta pass and a periodic full reconciliation keep running while enabled.
  * Time, timers and randomness are injected; no globals are read.
  */
@@ -28,7 +30,8 @@ export interface SyncRequest {
   reasons: TriggerReason[];
 }
 
-export type RunOutcome = { ok: true } | { ok: false; retry: boolean };
+/** `retryAfterMs`: the server asked not to be called again before this delay has passed. */
+export type RunOutcome = { ok: true } | { ok: false; retry: boolean; retryAfterMs?: number };
 
 export interface SchedulerDeps {
   run(request: SyncRequest): Promise<RunOutcome>;
@@ -72,9 +75,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let periodicFull: unknown;
   let failures = 0;
   let stopped = true;
+  /** No pass starts before this moment (epoch ms): the server's Retry-After. */
+  let notBefore = 0;
 
   function schedule(delay: number): void {
-    const due = deps.now() + delay;
+    const now = deps.now();
+    const due = Math.max(now + delay, notBefore);
     if (timer !== undefined && due >= timerDue) return;
     if (timer !== undefined) deps.clearTimeout(timer);
     timerDue = due;
@@ -82,7 +88,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       timer = undefined;
       timerDue = Number.POSITIVE_INFINITY;
       void drain();
-    }, delay);
+    }, due - now);
   }
 
   async function drain(): Promise<void> {
@@ -98,17 +104,23 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       if (outcome.ok) {
         failures = 0;
+        notBefore = 0;
       } else {
         failures++;
+        const waitMs = outcome.retryAfterMs ?? 0;
+        notBefore = deps.now() + waitMs;
         if (outcome.retry && !stopped) {
           merge({ full: request.full, hints: request.hints, reasons: ['retry'] });
-          schedule(backoffDelay(failures, deps.random));
+          schedule(Math.max(backoffDelay(failures, deps.random), waitMs));
         }
       }
     })();
     await running;
     running = undefined;
-    if (queued && timer === undefined) void drain();
+    if (queued && timer === undefined) {
+      if (deps.now() < notBefore) schedule(0);
+      else void drain();
+    }
   }
 
   function merge(request: SyncRequest): void {

@@ -1,6 +1,7 @@
 /**
  * The `status` element named "Sync status": "Local only" without a server, otherwise
- * "Offline", "Syncing…", "Synced", "N pending" or "Sync error: <reason>", plus the last
+ * "Offline", "Syncing…", "Synced", "N pending", "Waiting: <why>" (the server asked to slow
+ * down: not an error, it resumes by itself) or "Sync error: <reason>", plus the last
  * sync time. Next to it: "Sync now", the "Conflicts (N)" link and, when the server
  * suddenly lacks many memos, the question whether to remove them here too [S3] (they go to
  * the Trash either way when the user agrees; "Keep them" uploads them again).
@@ -20,6 +21,7 @@ export function statusLabel(
   if (!online || status.phase === 'offline') return 'Offline';
   if (status.phase === 'syncing') return 'Syncing…';
   if (status.phase === 'error') return `Sync error: ${status.message ?? 'unknown'}`;
+  if (status.phase === 'waiting') return `Waiting: ${status.message ?? 'the server asked to slow down'}`;
   if (pending > 0) return `${pending} pending`;
   return 'Synced';
 }

@@ -3,11 +3,13 @@
  * through its proxy), then either "Access token" or "Username" + "Password" (exchanged
  * once for a token; the password is never stored), and "Connect". Connecting another
  * server or account while memos are on this device asks first [A1]. Connected: who is
- * signed in, and "Disconnect", which keeps local memos unless the user also asks to
- * delete them, and revokes a token the app minted from a password [V3].
+ * signed in, the server's Memos version and whether this app was tested against it [V4]
+ * (a newer or unrecognized one as a notice, a change seen while connected said too), and
+ * "Disconnect", which keeps local memos unless the user also asks to delete them, and
+ * revokes a token the app minted from a password [V3].
  */
 import { createResource, createSignal, Show } from 'solid-js';
-import { type ConnectFailure, type ConnectInput, describeFailure } from '../../sync';
+import { type ConnectFailure, type ConnectInput, describeFailure, type ServerRecord } from '../../sync';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useApp } from '../state/app-context';
 import { type AccountSwitchAnswer, AccountSwitchDialog } from './AccountSwitchDialog';
@@ -15,6 +17,27 @@ import { exportJson } from './backup';
 import { loadAppServerConfig, serverUrlProblem } from './server-origin';
 
 type AccountSwitch = Extract<ConnectFailure, { kind: 'account-switch' }>;
+
+/** One sentence, whatever punctuation the failure's own message ends with. */
+function sentence(text: string): string {
+  return `${text.replace(/[.\s]+$/, '')}.`;
+}
+
+function ServerVersion(props: { server: ServerRecord }) {
+  const unsure = () => props.server.support === 'newer' || props.server.support === 'undetermined';
+  return (
+    <section class="server-version" aria-label="Memos version">
+      <p classList={{ 'version-notice': unsure() }} role={unsure() ? 'note' : undefined}>
+        {props.server.description}
+      </p>
+      <Show when={props.server.changedFrom}>
+        {(from) => (
+          <p class="hint">{`The server changed from Memos ${from()} to ${props.server.version} while connected; the app follows it.`}</p>
+        )}
+      </Show>
+    </section>
+  );
+}
 
 export function ServerSettings() {
   const app = useApp();
@@ -93,7 +116,15 @@ export function ServerSettings() {
       setSwitching(failure);
       return;
     }
-    setMessage({ kind: 'error', text: `Could not connect: ${describeFailure(failure)}.` });
+    const crossOrigin = input.serverUrl.trim() !== '' && failure.kind === 'offline';
+    setMessage({
+      kind: 'error',
+      text: `Could not connect: ${sentence(describeFailure(failure))}${
+        crossOrigin
+          ? ' Memos 0.29 answers no page of another address (no CORS): start this app with MEMOS_URL pointing at it and leave Server URL empty.'
+          : ''
+      }`,
+    });
   }
 
   async function disconnect() {
@@ -186,6 +217,7 @@ export function ServerSettings() {
             <p>
               {`Signed in as ${connection().displayName} (${connection().user}) on ${connection().serverUrl || 'this app’s server'}.`}
             </p>
+            <Show when={sync.server()}>{(server) => <ServerVersion server={server()} />}</Show>
             <label class="checkbox-row">
               <input
                 type="checkbox"

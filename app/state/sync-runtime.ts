@@ -2,7 +2,7 @@
  * Runs sync in this page: builds the controller with the browser's services (fetch, Web
  * Locks, timers, online state), wires the page triggers (online, tab visible, a message
  * from the service worker's Background Sync) and exposes the reactive sync state every
- * tab shows: connection, status, the [S3] question, pending count, conflicts and the Trash
+ * tab shows: connection, the server's version, status, the [S3] question, pending count, conflicts and the Trash
  * (whose 30-day expiry it runs on start and every few hours).
  */
 import { type Accessor, createSignal } from 'solid-js';
@@ -18,6 +18,7 @@ import {
   type MemoName,
   type RemovalLedger,
   requestBackgroundSync,
+  type ServerRecord,
   type SyncController,
   type SyncNotice,
   type SyncStatusRecord,
@@ -31,6 +32,8 @@ export interface SyncState {
   conflicts: Conflicts;
   trash: Trash;
   connection: Accessor<Connection | undefined>;
+  /** The Memos server's version as the latest check saw it, and what the app knows of it [V4]. */
+  server: Accessor<ServerRecord | undefined>;
   status: Accessor<SyncStatusRecord>;
   /** [S3] The removal guard; `held` is the standing question. */
   removals: Accessor<RemovalLedger>;
@@ -72,6 +75,7 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
   const meta = createMetaStore(services.db, services.feed);
   const conflicts = createConflicts(services.db, services.feed, services.notebook);
   const [connection, setConnection] = createSignal<Connection>();
+  const [server, setServer] = createSignal<ServerRecord>();
   const [status, setStatus] = createSignal<SyncStatusRecord>({ phase: 'idle' });
   const [removals, setRemovals] = createSignal<RemovalLedger>({
     reference: 0,
@@ -99,6 +103,7 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
 
   const refreshMeta = async () => {
     setConnection(await meta.connection());
+    setServer(await meta.server());
     setStatus(await meta.status());
     setRemovals(await meta.removals());
   };
@@ -143,6 +148,7 @@ export function startSyncRuntime(services: AppServices, onNotice: (notice: SyncN
     conflicts,
     trash,
     connection,
+    server,
     status,
     removals,
     trashList,

@@ -1,29 +1,12 @@
 /**
- * Connecting to a server: the version check [V1] and the one-time exchange of a username
- * and password for a personal access token (the password is never stored). Uses the same
- * URL and status handling as the REST client.
+ * The one-time exchange of a username and password for a personal access token when
+ * connecting (the password is never stored). Uses the same URL and failure handling as the
+ * REST client; the server's version is checked by the client itself (`checkServer`) [V1].
  */
+import { classifyStatus } from './failures';
 import { createHttpMemosApi, type FetchLike, joinUrl } from './http-client';
-import { type ApiResult, fail, type InstanceProfile, ok } from './types';
+import { type ApiResult, fail, ok } from './types';
 import { serverMessage } from './validate';
-
-export const MIN_SUPPORTED_VERSION = [0, 30] as const;
-
-/** "dev" (a `go install` build) counts as the newest version. */
-export function checkVersion(profile: InstanceProfile): ApiResult<InstanceProfile> {
-  if (profile.version === 'dev') return ok(profile);
-  const match = /^v?(\d+)\.(\d+)/.exec(profile.version);
-  const major = Number(match?.[1] ?? Number.NaN);
-  const minor = Number(match?.[2] ?? Number.NaN);
-  const [needMajor, needMinor] = MIN_SUPPORTED_VERSION;
-  const supported = major > needMajor || (major === needMajor && minor >= needMinor);
-  if (match && supported) return ok(profile);
-  return fail({
-    kind: 'unsupported-version',
-    version: profile.version,
-    message: `unsupported Memos version ${profile.version}: this app needs Memos ${needMajor}.${needMinor} or newer`,
-  });
-}
 
 async function postJson(
   fetchImpl: FetchLike,
@@ -58,12 +41,11 @@ async function postJson(
   }
   const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   if (response.ok) return ok(record);
-  const message = serverMessage(parsed, `HTTP ${response.status}`);
-  if (response.status === 400 || response.status === 401) return fail({ kind: 'unauthorized', message });
-  if (response.status === 403) return fail({ kind: 'forbidden', message });
-  if (response.status >= 502 && response.status <= 504)
-    return fail({ kind: 'offline', message: `server unreachable (HTTP ${response.status})` });
-  return fail({ kind: 'server', message, status: response.status });
+  const failure = classifyStatus(response.status, parsed, response.headers.get('Retry-After'));
+  // Memos answers a wrong password with 400 ("unmatched username and password").
+  if (failure.kind === 'invalid')
+    return fail({ kind: 'unauthorized', message: serverMessage(parsed, `HTTP ${response.status}`) });
+  return fail(failure);
 }
 
 /**

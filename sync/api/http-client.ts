@@ -1,19 +1,29 @@
 /**
- * The Memos v0.30 REST client: the ONLY module that knows URLs, headers and HTTP status
- * codes. Responses are validated here and failures classified here, once:
- *   network error → offline; timeout → offline (timedOut); 401 → unauthorized;
- *   403 → forbidden; 404 → not-found; 409 → already-exists; 400/413 → invalid;
- *   502/503/504 (our proxy: upstream down) → offline; anything else → server.
- * Bodies are parsed as JSON whatever the content type (Memos' auth middleware answers
- * 401 with text/plain JSON). `updateMask` is sent literally as snake_case paths.
+ * The Memos REST client: the ONLY module that knows URLs, headers and HTTP status codes.
+ * Responses are validated here and failures classified here, once (failures.ts). Requests
+ * whose shape depends on the Memos version (the listing filter) are rendered through the
+ * server's capability object (capabilities.ts), which `checkServer()` derives from the
+ * profile at the start of every pass (and which `list` derives itself if nobody did).
+ * Bodies are parsed as JSON whatever the content type (Memos' auth middleware answers 401
+ * with text/plain JSON). `updateMask` is always sent, literally, as snake_case paths.
+ * Comments are never returned as memos: a listing drops them, a read of one is
+ * 'not-mirrored'.
  */
 import { type MemoName, parseMemoName } from '../core/ids';
 import type { MemoFields } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
 import { attachmentRequests } from './attachment-requests';
+import {
+  deriveCapabilities,
+  renderListQuery,
+  type ServerCapabilities,
+  type TimeFilterForm,
+  withProbedFilter,
+} from './capabilities';
+import { classifyStatus, classifyThrown, parseBody } from './failures';
+import { formatVersion, parseServerVersion } from './server-version';
 import { SseParser } from './sse-parser';
 import {
-  type ApiFailure,
   type ApiResult,
   type CreateMemoInput,
   fail,
@@ -22,9 +32,10 @@ import {
   type MemosApi,
   ok,
   type ServerEvent,
+  type ServerInfo,
   type UpdatePath,
 } from './types';
-import { parseProfile, parseRemoteMemo, parseStats, parseUser, serverMessage } from './validate';
+import { parseMemo, parseProfile, parseStats, parseUser } from './validate';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -34,6 +45,8 @@ export interface HttpClientOptions {
   token: string;
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** The clock, for `Retry-After` given as a date (default Date.now). */
+  now?: () => number;
 }
 
 interface RawResponse {
@@ -51,41 +64,8 @@ function parseDateHeader(value: string | null): number | undefined {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-function classifyStatus(status: number, body: unknown): ApiFailure {
-  const message = serverMessage(body, `HTTP ${status}`);
-  switch (status) {
-    case 400:
-    case 413:
-    case 422:
-      return { kind: 'invalid', message };
-    case 401:
-      return { kind: 'unauthorized', message };
-    case 403:
-      return { kind: 'forbidden', message };
-    case 404:
-      return { kind: 'not-found', message };
-    case 409:
-      return { kind: 'already-exists', message };
-    case 502:
-    case 503:
-    case 504:
-      return { kind: 'offline', message: `server unreachable (HTTP ${status}: ${message})` };
-    default:
-      return { kind: 'server', message: `server error (HTTP ${status}: ${message})`, status };
-  }
-}
-
-function classifyThrown(error: unknown): ApiFailure {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError')
-    return { kind: 'offline', message: 'the server did not answer in time', timedOut: true };
-  if (name === 'AbortError') return { kind: 'offline', message: 'the request was cancelled', timedOut: true };
-  return {
-    kind: 'offline',
-    message: `server unreachable (${error instanceof Error ? error.message : String(error)})`,
-  };
-}
+/** A creator no account can have (usernames cannot contain "_"): a probe listing matches nothing. */
+const PROBE_CREATOR = 'users/memos_offline_probe';
 
 export function joinUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${path}`;
@@ -94,6 +74,8 @@ export function joinUrl(baseUrl: string, path: string): string {
 export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const now = options.now ?? (() => Date.now());
+  let capabilities: ServerCapabilities | undefined;
   const headers = (json: boolean): Record<string, string> => ({
     Accept: 'application/json',
     ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
@@ -116,23 +98,20 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
     } catch (error) {
       return fail(classifyThrown(error));
     }
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch {
-      if (response.ok) {
-        return fail({
-          kind: 'server',
-          message: 'the server sent a malformed (non-JSON) response',
-          status: response.status,
-        });
-      }
-      parsed = { message: text.slice(0, 200) };
+    const parsed = parseBody(text);
+    if (!response.ok) {
+      return fail(classifyStatus(response.status, parsed.value, response.headers.get('Retry-After'), now()));
     }
-    if (!response.ok) return fail(classifyStatus(response.status, parsed));
+    if (!parsed.json) {
+      return fail({
+        kind: 'server',
+        message: 'the server sent a malformed (non-JSON) response',
+        status: response.status,
+      });
+    }
     return ok({
       status: response.status,
-      body: parsed,
+      body: parsed.value,
       bytes: text.length,
       date: parseDateHeader(response.headers.get('date')),
     });
@@ -140,10 +119,18 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
 
   function memoResult(raw: ApiResult<RawResponse>): ApiResult<RemoteMemo> {
     if (!raw.ok) return raw;
-    const memo = parseRemoteMemo(raw.value.body);
-    return memo.ok
-      ? ok(memo.value)
-      : fail({ kind: 'server', message: `malformed memo from the server: ${memo.reason}` });
+    const memo = parseMemo(raw.value.body);
+    switch (memo.kind) {
+      case 'memo':
+        return ok(memo.memo);
+      case 'comment':
+        return fail({
+          kind: 'not-mirrored',
+          message: `${memo.name} is a comment (this app does not mirror comments)`,
+        });
+      case 'malformed':
+        return fail({ kind: 'server', message: `malformed memo from the server: ${memo.reason}` });
+    }
   }
 
   const memoPath = (name: MemoName) => `/api/v1/${name.split('/').map(encodeURIComponent).join('/')}`;
@@ -158,13 +145,9 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
       });
       if (!response.ok) {
         const text = await response.text().catch(() => '');
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = { message: text.slice(0, 200) };
-        }
-        return fail(classifyStatus(response.status, parsed));
+        return fail(
+          classifyStatus(response.status, parseBody(text).value, response.headers.get('Retry-After'), now()),
+        );
       }
       return ok(await response.blob());
     } catch (error) {
@@ -174,6 +157,79 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
 
   const attachments = attachmentRequests({ json: request, binary });
 
+  function listPath(caps: Pick<ServerCapabilities, 'timeFilter'>, query: ListQuery): string {
+    const { filter, orderBy } = renderListQuery(caps, query);
+    const params = new URLSearchParams({
+      filter,
+      state: query.state,
+      orderBy,
+      pageSize: String(query.pageSize),
+    });
+    if (query.pageToken) params.set('pageToken', query.pageToken);
+    return `/api/v1/memos?${params.toString()}`;
+  }
+
+  /** Which time form the listing filter takes, asked of the server itself (a listing that matches nothing). */
+  async function probeTimeFilter(): Promise<ApiResult<TimeFilterForm>> {
+    for (const timeFilter of ['timestamp', 'epoch-seconds'] as const) {
+      const probe: ListQuery = {
+        creator: PROBE_CREATOR,
+        state: 'NORMAL',
+        order: 'update_time',
+        time: { op: '>=', seconds: 0 },
+        pageSize: 1,
+      };
+      const raw = await request('GET', listPath({ timeFilter }, probe));
+      if (raw.ok) return ok(timeFilter);
+      if (raw.error.kind !== 'invalid') return raw;
+    }
+    return fail({
+      kind: 'server',
+      message: 'the server accepts none of the memo filters this app knows (Memos 0.29 or newer)',
+    });
+  }
+
+  async function profile() {
+    const raw = await request('GET', '/api/v1/instance/profile');
+    if (!raw.ok) {
+      if (raw.error.kind === 'not-found') {
+        return fail<never>({
+          kind: 'unsupported-version',
+          message:
+            'This server has no /api/v1/instance/profile, so it runs Memos older than 0.26; this app needs Memos 0.29.0 or newer.',
+          version: 'older than 0.26',
+        });
+      }
+      return raw;
+    }
+    const parsed = parseProfile(raw.value.body);
+    return parsed.ok ? ok(parsed.value) : fail<never>({ kind: 'server', message: parsed.reason });
+  }
+
+  async function checkServer(): Promise<ApiResult<ServerInfo>> {
+    const read = await profile();
+    if (!read.ok) return read;
+    const version = parseServerVersion(read.value.version);
+    const derived = deriveCapabilities(version);
+    switch (derived.kind) {
+      case 'too-old':
+        return fail({
+          kind: 'unsupported-version',
+          message: derived.message,
+          version: formatVersion(version),
+        });
+      case 'known':
+        capabilities = derived.capabilities;
+        return ok({ capabilities });
+      case 'probe': {
+        const form = await probeTimeFilter();
+        if (!form.ok) return form;
+        capabilities = withProbedFilter(version, form.value);
+        return ok({ capabilities });
+      }
+    }
+  }
+
   return {
     ...attachments,
     async me() {
@@ -182,21 +238,8 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
       const user = parseUser(raw.value.body);
       return user.ok ? ok(user.value) : fail({ kind: 'server', message: user.reason });
     },
-    async profile() {
-      const raw = await request('GET', '/api/v1/instance/profile');
-      if (!raw.ok) {
-        if (raw.error.kind === 'not-found') {
-          return fail({
-            kind: 'unsupported-version',
-            message: 'unsupported Memos version (older than 0.26)',
-            version: 'unknown',
-          });
-        }
-        return raw;
-      }
-      const profile = parseProfile(raw.value.body);
-      return profile.ok ? ok(profile.value) : fail({ kind: 'server', message: profile.reason });
-    },
+    profile,
+    checkServer,
     async stats(user) {
       const raw = await request('GET', `/api/v1/${user}:getStats`);
       if (!raw.ok) return raw;
@@ -204,24 +247,25 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
       return stats.ok ? ok(stats.value) : fail({ kind: 'server', message: stats.reason });
     },
     async list(query: ListQuery) {
-      const params = new URLSearchParams({
-        filter: query.filter,
-        state: query.state,
-        orderBy: query.orderBy,
-        pageSize: String(query.pageSize),
-      });
-      if (query.pageToken) params.set('pageToken', query.pageToken);
-      const raw = await request('GET', `/api/v1/memos?${params.toString()}`);
+      let caps = capabilities;
+      if (!caps) {
+        const checked = await checkServer();
+        if (!checked.ok) return checked;
+        caps = checked.value.capabilities;
+      }
+      const raw = await request('GET', listPath(caps, query));
       if (!raw.ok) return raw;
       const body = raw.value.body as { memos?: unknown; nextPageToken?: unknown };
       if (!Array.isArray(body.memos ?? []))
         return fail({ kind: 'server', message: 'malformed memo list from the server' });
       const memos: RemoteMemo[] = [];
       for (const item of (body.memos as unknown[] | undefined) ?? []) {
-        const memo = parseRemoteMemo(item);
+        const memo = parseMemo(item);
         // One malformed memo makes the whole page untrustworthy: never act on a partial listing.
-        if (!memo.ok) return fail({ kind: 'server', message: `malformed memo in the list: ${memo.reason}` });
-        memos.push(memo.value);
+        // A comment is no memo of ours (0.31 lists only non-comments; older ones never did).
+        if (memo.kind === 'malformed')
+          return fail({ kind: 'server', message: `malformed memo in the list: ${memo.reason}` });
+        if (memo.kind === 'memo') memos.push(memo.memo);
       }
       const page: ListPage = {
         memos,
@@ -279,13 +323,12 @@ export function createHttpMemosApi(options: HttpClientOptions): MemosApi {
       }
       if (!response.ok || !response.body) {
         const text = await response.text().catch(() => '');
-        let body: unknown = {};
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = { message: text.slice(0, 200) };
-        }
-        return classifyStatus(response.status, body);
+        return classifyStatus(
+          response.status,
+          parseBody(text).value,
+          response.headers.get('Retry-After'),
+          now(),
+        );
       }
       const parser = new SseParser();
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -323,8 +366,10 @@ export function parseServerEvent(data: string): ServerEvent | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { type, name } = value as { type?: unknown; name?: unknown };
+  const { type, name, parent } = value as { type?: unknown; name?: unknown; parent?: unknown };
   if (typeof type !== 'string' || !EVENT_TYPES.has(type) || typeof name !== 'string') return undefined;
+  // [P7] An event with a parent is about a comment (0.30 sends memo.updated for comments): no hint.
+  if (typeof parent === 'string' && parent !== '') return undefined;
   // [P5] Only a well-formed `memos/<id>` is ever fetched: a hint is data from the network.
   const memoName = parseMemoName(name);
   if (!memoName) return undefined;

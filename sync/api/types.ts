@@ -1,13 +1,15 @@
 /**
- * The network as the sync engine sees it: one small interface over the Memos v0.30 REST
- * API. Only http-client.ts implements it for real (and only it knows URLs, headers and
- * status codes); tests also implement it with faults. Every failure is classified once,
- * at that boundary, into the closed union ApiFailure.
+ * The network as the sync engine sees it: one small interface over the Memos REST API
+ * (0.29 and newer). Only http-client.ts implements it for real (and only it knows URLs,
+ * headers, status codes and the differences between Memos versions, through the
+ * capability object of capabilities.ts); tests also implement it with faults. Every failure
+ * is classified once, at that boundary, into the closed union ApiFailure.
  */
 import type { AttachmentInfo, AttachmentName } from '../core/attachments';
 import type { MemoName } from '../core/ids';
 import type { MemoFields, MemoState, Visibility } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
+import type { ServerCapabilities } from './capabilities';
 
 export type ApiFailure =
   | { kind: 'offline'; message: string; timedOut?: boolean }
@@ -16,6 +18,15 @@ export type ApiFailure =
   | { kind: 'not-found'; message: string }
   | { kind: 'already-exists'; message: string }
   | { kind: 'invalid'; message: string }
+  /**
+   * FAILED_PRECONDITION (0.31: an attachment binding or a memo that changed under the
+   * write): read the memo again and retry once; if it persists, it is about that memo.
+   */
+  | { kind: 'precondition'; message: string }
+  /** 429 / RESOURCE_EXHAUSTED: wait `retryAfterMs` (from Retry-After), then try again. */
+  | { kind: 'rate-limited'; message: string; retryAfterMs?: number }
+  /** The resource is one this app does not mirror (a comment). */
+  | { kind: 'not-mirrored'; message: string }
   | { kind: 'server'; message: string; status?: number }
   | { kind: 'unsupported-version'; message: string; version: string };
 
@@ -35,9 +46,14 @@ export interface RemoteUser {
 }
 
 export interface InstanceProfile {
-  /** "0.30.0", or "dev" for builds made with `go install` */
-  version: string;
+  /** As reported: "0.30.0", "26.10", "dev" for plain `go build`s; absent on broken servers. */
+  version: unknown;
   needsSetup: boolean;
+}
+
+/** What one check of the server found (start of a connection and of every pass). */
+export interface ServerInfo {
+  capabilities: ServerCapabilities;
 }
 
 export interface UserStats {
@@ -48,11 +64,15 @@ export interface UserStats {
 /** Paths accepted in `updateMask` (snake_case, sent literally). */
 export type UpdatePath = 'content' | 'visibility' | 'state' | 'pinned' | 'attachments' | 'update_time';
 
+/**
+ * One page of `creator`'s memos in one state, ascending by a time field, optionally from
+ * (`>=`) or at (`==`) one second of it. The client renders the filter for its server.
+ */
 export interface ListQuery {
-  /** A CEL filter (v0.30 syntax). */
-  filter: string;
+  creator: string;
   state: MemoState;
-  orderBy: string;
+  order: 'create_time' | 'update_time';
+  time?: { op: '>=' | '=='; seconds: number };
   pageSize: number;
   pageToken?: string;
 }
@@ -92,6 +112,12 @@ export type ServerEvent =
 export interface MemosApi {
   me(): Promise<ApiResult<RemoteUser>>;
   profile(): Promise<ApiResult<InstanceProfile>>;
+  /**
+   * Reads the profile and (re)derives the capabilities every later request is shaped by;
+   * probes the server when its version does not tell. Refuses a server older than supported
+   * ('unsupported-version'). Call it at the start of a connection and of every pass.
+   */
+  checkServer(): Promise<ApiResult<ServerInfo>>;
   stats(user: string): Promise<ApiResult<UserStats>>;
   list(query: ListQuery): Promise<ApiResult<ListPage>>;
   get(name: MemoName): Promise<ApiResult<RemoteMemo>>;
@@ -132,9 +158,17 @@ export function describeFailure(failure: ApiFailure): string {
       return 'the access token was refused (sign in again)';
     case 'forbidden':
       return 'the server refused access';
+    case 'rate-limited':
+      return failure.retryAfterMs === undefined
+        ? 'the server asked to slow down; trying again soon'
+        : `the server asked to slow down; trying again in ${Math.max(1, Math.round(failure.retryAfterMs / 1000))} s`;
     case 'unsupported-version':
-      return failure.message;
-    default:
+    case 'not-found':
+    case 'already-exists':
+    case 'invalid':
+    case 'precondition':
+    case 'not-mirrored':
+    case 'server':
       return failure.message;
   }
 }

@@ -1,10 +1,13 @@
 /**
  * Validation of server JSON at the API boundary: untrusted input in, typed values or a
  * precise reason out. Only known fields are read (so `__proto__` and other extra keys
- * are ignored), enums are checked, RFC 3339 times become epoch ms.
+ * are ignored), enums are checked, RFC 3339 times become epoch ms. A field that is absent
+ * reads as its default, exactly like `null` (0.31 omits unset messages; 0.30 sent `null`).
+ * A comment (a memo with a `parent`) is classified as such, never as a malformed memo: this
+ * app does not mirror comments, on any version.
  */
 import { type AttachmentInfo, canonicalSet, parseAttachmentName } from '../core/attachments';
-import { parseMemoName } from '../core/ids';
+import { type MemoName, parseMemoName } from '../core/ids';
 import { isVisibility, type MemoProperty } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
 import type { InstanceProfile, RemoteUser, UserStats } from './types';
@@ -53,13 +56,31 @@ export function parseAttachment(value: unknown): Parsed<AttachmentInfo> {
   };
 }
 
-/** A top-level memo (comments, which have `parent`, are rejected: we do not mirror them). */
-export function parseRemoteMemo(value: unknown): Parsed<RemoteMemo> {
-  if (!isObject(value)) return { ok: false, reason: 'memo is not an object' };
+export type ParsedMemo =
+  | { kind: 'memo'; memo: RemoteMemo }
+  /** A comment: not mirrored (it must never become a top-level memo of the timeline). */
+  | { kind: 'comment'; name: MemoName }
+  | { kind: 'malformed'; reason: string };
+
+/** A memo of the server: a top-level memo, a comment, or malformed (with the reason). */
+export function parseMemo(value: unknown): ParsedMemo {
+  if (!isObject(value)) return { kind: 'malformed', reason: 'memo is not an object' };
   const name = parseMemoName(value.name);
-  if (!name) return { ok: false, reason: `memo name ${JSON.stringify(value.name)} is not memos/{id}` };
+  if (!name)
+    return { kind: 'malformed', reason: `memo name ${JSON.stringify(value.name)} is not memos/{id}` };
+  if (typeof value.parent === 'string' && value.parent !== '') return { kind: 'comment', name };
+  const memo = parseTopLevel(name, value);
+  return memo.ok ? { kind: 'memo', memo: memo.value } : { kind: 'malformed', reason: memo.reason };
+}
+
+function parseTopLevel(name: MemoName, value: Json): Parsed<RemoteMemo> {
   if (typeof value.content !== 'string') return { ok: false, reason: `${name}: content is not text` };
-  const visibility = value.visibility ?? 'PRIVATE';
+  const visibility =
+    value.visibility === undefined ||
+    value.visibility === null ||
+    value.visibility === 'VISIBILITY_UNSPECIFIED'
+      ? 'PRIVATE'
+      : value.visibility;
   if (!isVisibility(visibility))
     return { ok: false, reason: `${name}: unknown visibility ${String(visibility)}` };
   const rawState = value.state ?? 'NORMAL';
@@ -74,8 +95,6 @@ export function parseRemoteMemo(value: unknown): Parsed<RemoteMemo> {
   const updateTime = time(value.updateTime);
   if (createTime === undefined || updateTime === undefined)
     return { ok: false, reason: `${name}: missing times` };
-  if (typeof value.parent === 'string' && value.parent !== '')
-    return { ok: false, reason: `${name} is a comment` };
   const tags = Array.isArray(value.tags) ? value.tags.filter((t): t is string => typeof t === 'string') : [];
   const files: AttachmentInfo[] = [];
   for (const item of Array.isArray(value.attachments) ? value.attachments : []) {
@@ -121,9 +140,10 @@ export function parseUser(value: unknown): Parsed<RemoteUser> {
   };
 }
 
+/** The instance profile; its `version` is read later (server-version.ts), whatever it is. */
 export function parseProfile(value: unknown): Parsed<InstanceProfile> {
-  if (!isObject(value) || typeof value.version !== 'string') {
-    return { ok: false, reason: 'the server did not describe its version (is this a Memos server?)' };
+  if (!isObject(value)) {
+    return { ok: false, reason: 'the server did not describe itself (is this a Memos server?)' };
   }
   return { ok: true, value: { version: value.version, needsSetup: value.needsSetup === true } };
 }

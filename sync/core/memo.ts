@@ -9,8 +9,14 @@
 import { type AttachmentName, sameSet } from './attachments';
 import type { MemoName } from './ids';
 
+/** The audiences a user can choose in this app. */
 export const VISIBILITIES = ['PRIVATE', 'PROTECTED', 'PUBLIC'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
+/**
+ * Memos 0.31's `SPACE`: readable by the members of the memo's Space. Only the server sets
+ * it (this app knows no Spaces); a memo that has it keeps it until the user picks another.
+ */
+export const SPACE_VISIBILITY = 'SPACE';
+export type Visibility = (typeof VISIBILITIES)[number] | typeof SPACE_VISIBILITY;
 
 export const MEMO_STATES = ['NORMAL', 'ARCHIVED'] as const;
 export type MemoState = (typeof MEMO_STATES)[number];
@@ -50,6 +56,11 @@ export interface DerivedMemoData {
 export interface MemoSyncIssue {
   message: string;
   at: number;
+  /**
+   * The server may accept it later with no change here (0.31's FAILED_PRECONDITION): sync
+   * tries again every pass instead of waiting for the user's next edit [U3].
+   */
+  retry?: true;
 }
 
 export interface LocalMemo extends MemoFields, DerivedMemoData {
@@ -72,7 +83,10 @@ export interface LocalMemo extends MemoFields, DerivedMemoData {
 }
 
 export function isVisibility(value: unknown): value is Visibility {
-  return typeof value === 'string' && (VISIBILITIES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (value === SPACE_VISIBILITY || (VISIBILITIES as readonly string[]).includes(value))
+  );
 }
 
 export function isMemoState(value: unknown): value is MemoState {

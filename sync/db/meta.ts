@@ -1,10 +1,11 @@
 /**
  * Typed access to the small `meta` key/value table: the server connection, the account
- * identity the notebook syncs with, the sync cursor, the last sync status and the [S3]
- * removal guard. Each key has one owner (this module; the names live in constants.ts);
+ * identity the notebook syncs with, the sync cursor, the last sync status, the [S3]
+ * removal guard and what the latest check saw of the server's version [V4]. Each key has one owner (this module; the names live in constants.ts);
  * values are validated on read (the disk can hold anything), so a corrupt row reads as
  * "absent", never as a crash.
  */
+import type { SupportLevel } from '../api/capabilities';
 import { META_KEYS } from '../constants';
 import { DEFAULT_OFFLINE_BUDGET_BYTES } from '../core/attachments';
 import { type MemoName, parseMemoName } from '../core/ids';
@@ -32,7 +33,28 @@ export interface CursorState {
   lastFullAt: number | undefined;
 }
 
-export type SyncPhase = 'idle' | 'syncing' | 'offline' | 'error';
+/** `waiting`: the server asked to slow down (429) [T4]; sync resumes by itself. */
+export type SyncPhase = 'idle' | 'syncing' | 'offline' | 'error' | 'waiting';
+const PHASES: readonly SyncPhase[] = ['idle', 'syncing', 'offline', 'error', 'waiting'];
+
+/** The Memos server as the latest check saw it [V1, V4] (shown in Settings). */
+export interface ServerRecord {
+  /** As a person reads it: "0.30.0", "26.10", "dev", "unknown". */
+  version: string;
+  support: SupportLevel;
+  /** One sentence: the version and whether this app was tested against it. */
+  description: string;
+  checkedAt: number;
+  /** The version an earlier check saw, when it changed while connected (an upgrade). */
+  changedFrom?: string;
+}
+const SUPPORT_LEVELS: readonly SupportLevel[] = [
+  'tested',
+  'tested-series',
+  'published',
+  'newer',
+  'undetermined',
+];
 
 export interface SyncStatusRecord {
   phase: SyncPhase;
@@ -80,9 +102,7 @@ function parseLedger(value: unknown): RemovalLedger {
 
 function parseStatus(value: unknown): SyncStatusRecord {
   if (!isObject(value)) return { phase: 'idle' };
-  const phase = ['idle', 'syncing', 'offline', 'error'].includes(String(value.phase))
-    ? (value.phase as SyncPhase)
-    : 'idle';
+  const phase = PHASES.find((p) => p === value.phase) ?? 'idle';
   const status: SyncStatusRecord = { phase };
   if (typeof value.message === 'string') status.message = value.message;
   const last = optionalNumber(value.lastSyncAt);
@@ -110,6 +130,22 @@ export interface MetaStore {
   /** [F5] Bytes of attachment originals kept for offline use (Settings). */
   offlineBudget(): Promise<number>;
   setOfflineBudget(bytes: number): Promise<void>;
+  server(): Promise<ServerRecord | undefined>;
+  setServer(server: ServerRecord | undefined): Promise<void>;
+}
+
+function parseServer(value: unknown): ServerRecord | undefined {
+  if (!isObject(value) || typeof value.version !== 'string' || typeof value.description !== 'string')
+    return undefined;
+  const support = SUPPORT_LEVELS.find((level) => level === value.support);
+  if (!support) return undefined;
+  return {
+    version: value.version,
+    support,
+    description: value.description,
+    checkedAt: optionalNumber(value.checkedAt) ?? 0,
+    ...(typeof value.changedFrom === 'string' ? { changedFrom: value.changedFrom } : {}),
+  };
 }
 
 export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore {
@@ -159,5 +195,7 @@ export function createMetaStore(db: MemosDatabase, feed: ChangeFeed): MetaStore 
       feed.publish({ type: 'meta', keys: [META_KEYS.removals] });
       return next;
     },
+    server: async () => parseServer(await read(META_KEYS.server)),
+    setServer: (server) => write(META_KEYS.server, server),
   };
 }

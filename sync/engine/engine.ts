@@ -1,14 +1,16 @@
 /**
- * One sync pass's network work: verify the credential and that it still names the
- * connected account [S1, S5], pull (delta or full) [P*], then push the outbox [O*]. The
- * engine owns no timers and reads no globals: the API, the store, the cursor and removal
- * guard storage, the clock and uid generation are injected; scheduling lives in
- * scheduler.ts and the status a user sees in sync-pass.ts, the one composition every caller
- * runs. A pass that fails part-way leaves the store consistent (every step is its own
- * transaction) and is simply repeated later.
+ * One sync pass's network work: check the server (its version decides the request shapes,
+ * derived again every pass, so an upgrade mid-session is followed) [V1], verify the
+ * credential and that it still names the connected account [S1, S5], pull (delta or full)
+ * [P*], then push the outbox [O*]. The engine owns no timers, reads no globals and never
+ * branches on versions: the API, the store, the cursor and removal guard storage, the clock
+ * and uid generation are injected; scheduling lives in scheduler.ts and the status a user
+ * sees in sync-pass.ts, the one composition every caller runs. A pass that fails part-way
+ * leaves the store consistent (every step is its own transaction) and is simply repeated
+ * later.
  */
 
-import type { ApiFailure, MemosApi } from '../api/types';
+import type { ApiFailure, MemosApi, ServerInfo } from '../api/types';
 import type { MemoName, MemoUid } from '../core/ids';
 import type { SyncNotice } from '../core/plan';
 import { type RemovalLedger, reconcileLedger } from '../core/removals';
@@ -41,6 +43,8 @@ export interface SyncPassOptions {
 export interface SyncReport {
   ok: boolean;
   error?: SyncFailure;
+  /** What the server check at the start of the pass found (its version and capabilities). */
+  server?: ServerInfo;
   user?: string;
   mode: 'delta' | 'full';
   pulled: number;
@@ -84,7 +88,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         bytes: 0,
         notices: [],
       };
+      // [V1] The version decides the request shapes; never send a previous version's.
+      const server = await deps.api.checkServer();
+      if (!server.ok) return { ...report, error: server.error };
+      report.server = server.value;
       // [S1] Memos treats a bad token as anonymous: never trust a listing before this.
+      report.requests++;
       const me = await deps.api.me();
       if (!me.ok) return { ...report, error: me.error };
       report.user = me.value.name;

@@ -6,7 +6,7 @@
  * second is that second paged through with page tokens.
  */
 
-import { type ApiResult, fail, type MemosApi, ok } from '../api/types';
+import { type ApiResult, fail, type ListQuery, type MemosApi, ok } from '../api/types';
 import type { MemoName } from '../core/ids';
 import type { MemoState } from '../core/memo';
 import type { RemoteMemo } from '../core/remote';
@@ -31,13 +31,9 @@ export interface ListingOptions {
 }
 
 const FIELDS = {
-  create: { filter: 'created_ts', order: 'create_time', time: (m: RemoteMemo) => m.createTime },
-  update: { filter: 'updated_ts', order: 'update_time', time: (m: RemoteMemo) => m.updateTime },
+  create: { order: 'create_time', time: (m: RemoteMemo) => m.createTime },
+  update: { order: 'update_time', time: (m: RemoteMemo) => m.updateTime },
 } as const;
-
-function quote(value: string): string {
-  return JSON.stringify(value);
-}
 
 export async function listMemos(
   api: MemosApi,
@@ -47,15 +43,15 @@ export async function listMemos(
   const field = FIELDS[options.by];
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const found = new Map<MemoName, RemoteMemo>();
-  const owner = `creator == ${quote(options.user)}`;
   let cursor = options.since === undefined ? undefined : Math.floor(options.since / 1000);
 
-  const fetchPage = async (filter: string, pageToken?: string) => {
+  const fetchPage = async (time: ListQuery['time'], pageToken?: string) => {
     stats.requests++;
     const page = await api.list({
-      filter,
+      creator: options.user,
       state: options.state,
-      orderBy: `${field.order} asc`,
+      order: field.order,
+      ...(time ? { time } : {}),
       pageSize,
       ...(pageToken ? { pageToken } : {}),
     });
@@ -68,8 +64,7 @@ export async function listMemos(
   };
 
   for (let guard = 0; guard < 100_000; guard++) {
-    const filter = cursor === undefined ? owner : `${owner} && ${field.filter} >= timestamp(${cursor})`;
-    const page = await fetchPage(filter);
+    const page = await fetchPage(cursor === undefined ? undefined : { op: '>=', seconds: cursor });
     if (!page.ok) return page;
     const memos = page.value.memos;
     const last = memos[memos.length - 1];
@@ -81,7 +76,7 @@ export async function listMemos(
       continue;
     }
     // A whole page within one second: page through that second by token, then move past it.
-    const sameSecond = `${owner} && ${field.filter} == timestamp(${lastSecond})`;
+    const sameSecond = { op: '==', seconds: lastSecond } as const;
     let token: string | undefined;
     do {
       const slice = await fetchPage(sameSecond, token);

@@ -67,10 +67,12 @@ export async function pull(api: MemosApi, store: SyncStore, options: PullOptions
     if (remote.has(name)) continue;
     stats.requests++;
     const got = await api.get(name);
+    // [P7] A comment is not ours to mirror either, on any version.
     if (got.ok) {
       if (got.value.creator === options.user) remote.set(name, got.value);
     } else if (got.error.kind === 'not-found') hintsGone.add(name);
-    else if (got.error.kind !== 'forbidden') return { ...result, error: got.error };
+    else if (got.error.kind !== 'forbidden' && got.error.kind !== 'not-mirrored')
+      return { ...result, error: got.error };
   }
 
   const pending = new Set((await store.pending()).map((p) => p.name));

@@ -26,7 +26,10 @@ export interface PushResult {
 
 /** Failures that concern one memo only; anything else stops the whole push. */
 function isPerMemo(failure: ApiFailure): boolean {
-  return failure.kind === 'invalid' || failure.kind === 'forbidden';
+  // A precondition that holds after a fresh read and a new plan (0.31: content that names an
+  // attachment not bound to the memo, or a memo changing under every write) is about this
+  // memo; it is marked, and tried again on the next passes [U3].
+  return failure.kind === 'invalid' || failure.kind === 'forbidden' || failure.kind === 'precondition';
 }
 
 function patchOf(fields: MemoFields, mask: readonly (keyof MemoFields)[]): Partial<MemoFields> {
@@ -128,7 +131,8 @@ export async function pushOutbox(
               depth + 1,
             );
           }
-          if (!remote.ok && remote.error.kind !== 'forbidden') return remote.error;
+          if (!remote.ok && remote.error.kind !== 'forbidden' && remote.error.kind !== 'not-mirrored')
+            return remote.error;
           // [I1, C3] The uid is another account's (another creator, 403, or a 404 right after
           // the 409: someone else's archived memo), e.g. a notebook moved between accounts of
           // one server [V2]. With the credential still valid, the memo takes a new uid.
@@ -171,6 +175,17 @@ export async function pushOutbox(
           }
           const updated = await call(() => api.update(name, patchOf(merged, plan.mask), mask));
           if (!updated.ok) {
+            if (updated.error.kind === 'precondition' && depth === 0) {
+              // [U3] The server says the memo changed under the write: read it, plan, write once more.
+              const fresh = await readRemote(name);
+              if (!fresh.ok) return fresh.error;
+              return execute(
+                entry,
+                local,
+                planMemo({ name, local, pending: entry, base: bases.get(name), remote: fresh.value }),
+                depth + 1,
+              );
+            }
             if (updated.error.kind !== 'not-found' || depth > 1) return updated.error;
             // Deleted between our read and our write: plan again with it absent [C4].
             return execute(
@@ -194,8 +209,9 @@ export async function pushOutbox(
 
   for (const entry of entries) {
     const local = locals.get(entry.name);
-    // [O4] A memo the server rejected waits until the user changes it again.
-    if (local?.syncIssue && !entry.deleted) continue;
+    // [O4] A memo the server rejected waits until the user changes it again, unless the
+    // server may take it as it is later [U3].
+    if (local?.syncIssue && !local.syncIssue.retry && !entry.deleted) continue;
     const base = bases.get(entry.name);
     let remote: RemoteState;
     if (entry.created && !base && !entry.deleted && local) {
@@ -213,7 +229,7 @@ export async function pushOutbox(
     if (!failure) continue;
     if (isPerMemo(failure)) {
       result.rejected++;
-      await store.rejected(entry.name, failure.message);
+      await store.rejected(entry.name, failure.message, failure.kind === 'precondition');
       continue;
     }
     result.error = failure;

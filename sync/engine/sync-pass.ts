@@ -7,9 +7,15 @@
  *    lives in the removal guard (meta `sync.removals`), which only the pull and the user's
  *    answer change, so no status write can clear it.
  *  - An offline device does not try; a failed pass keeps the last successful sync time.
- *  - Whether a failure is worth retrying is decided once, here (`shouldRetry`).
+ *  - Whether a failure is worth retrying is decided once, here (`shouldRetry`), and how
+ *    long the server asked to be left alone (`retryAfterMs`) [T4]; a rate-limited pass is
+ *    "waiting", never an error.
+ *  - What the pass's server check found is kept for Settings (`recordServer`) [V4]: the
+ *    version, what the app knows of it, and a version change seen while connected.
  */
-import type { MemosApi } from '../api/types';
+import { describeSupport } from '../api/capabilities';
+import { formatVersion } from '../api/server-version';
+import { describeFailure, type MemosApi, type ServerInfo } from '../api/types';
 import type { MemoName, MemoUid } from '../core/ids';
 import { assertNever } from '../core/never';
 import { approveHeld, keepHeld } from '../core/removals';
@@ -44,9 +50,13 @@ export function describeSyncFailure(failure: SyncFailure): string {
       return 'the server refused access';
     case 'account-changed':
       return `${failure.message}; connect again in Settings`;
+    case 'rate-limited':
+      return describeFailure(failure);
     case 'not-found':
     case 'already-exists':
     case 'invalid':
+    case 'precondition':
+    case 'not-mirrored':
     case 'server':
     case 'unsupported-version':
       return failure.message;
@@ -67,11 +77,35 @@ export function shouldRetry(failure: SyncFailure): boolean {
     case 'not-found':
     case 'already-exists':
     case 'invalid':
+    case 'precondition':
+    case 'not-mirrored':
+    case 'rate-limited':
     case 'server':
       return true;
     default:
       return assertNever(failure, 'sync failure');
   }
+}
+
+/** [T4] How long the server asked not to be called again, if it did. */
+export function retryAfterMs(failure: SyncFailure): number | undefined {
+  return failure.kind === 'rate-limited' ? failure.retryAfterMs : undefined;
+}
+
+/** [V1, V4] Keeps what a server check found for Settings; notes a version change (an upgrade). */
+export async function recordServer(meta: MetaStore, info: ServerInfo, now: number): Promise<void> {
+  const caps = info.capabilities;
+  const version = formatVersion(caps.version);
+  const previous = await meta.server();
+  if (previous && previous.version === version && previous.support === caps.support) return;
+  const changedFrom = previous && previous.version !== version ? previous.version : previous?.changedFrom;
+  await meta.setServer({
+    version,
+    support: caps.support,
+    description: describeSupport(caps),
+    checkedAt: now,
+    ...(changedFrom !== undefined ? { changedFrom } : {}),
+  });
 }
 
 const OFFLINE: SyncFailure = { kind: 'offline', message: 'this device is offline' };
@@ -109,6 +143,7 @@ export async function runSyncPass(deps: SyncPassDeps, request: SyncPassRequest):
     mode: request.mode,
     ...(request.hints ? { hints: request.hints } : {}),
   });
+  if (report.server) await recordServer(meta, report.server, deps.now());
   await meta.setStatus(statusAfter(report, previous, deps));
   return report;
 }
@@ -116,7 +151,13 @@ export async function runSyncPass(deps: SyncPassDeps, request: SyncPassRequest):
 function statusAfter(report: SyncReport, previous: SyncStatusRecord, deps: SyncPassDeps): SyncStatusRecord {
   if (report.ok) return { phase: 'idle', lastSyncAt: deps.now() };
   const failure = report.error ?? { kind: 'server', message: 'sync failed' };
-  const phase = failure.kind === 'offline' && !deps.isOnline() ? 'offline' : 'error';
+  // [T4] A server that asks to slow down is waited for quietly: not an error.
+  const phase =
+    failure.kind === 'rate-limited'
+      ? 'waiting'
+      : failure.kind === 'offline' && !deps.isOnline()
+        ? 'offline'
+        : 'error';
   return {
     phase,
     message: describeSyncFailure(failure),

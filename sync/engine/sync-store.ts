@@ -52,8 +52,8 @@ export interface SyncStore {
   ): Promise<void>;
   /** [D3] Local delete lost to a remote edit: restore the memo, drop the delete. */
   restored(name: MemoName, maxSeq: number, server: RemoteMemo): Promise<void>;
-  /** [O4] The server rejected this memo; remember why on the memo. */
-  rejected(name: MemoName, message: string): Promise<void>;
+  /** [O4, U3] The server rejected this memo; remember why on the memo (and whether to try again). */
+  rejected(name: MemoName, message: string, retry?: boolean): Promise<void>;
   /**
    * [I1, C3] The server says this uid is another account's: the memo, its outbox entries and
    * its conflict record move to `newName` (one transaction). Undefined if the memo is gone.
@@ -238,10 +238,14 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
       announce([name], ['outbox', 'conflicts']);
       feed.publish({ type: 'trash' });
     },
-    async rejected(name, message) {
+    async rejected(name, message, retry) {
       await tx(async () => {
         const memo = await db.memos.get(name);
-        if (memo) await db.memos.put({ ...memo, syncIssue: { message, at: now() } });
+        if (memo)
+          await db.memos.put({
+            ...memo,
+            syncIssue: { message, at: now(), ...(retry ? { retry: true } : {}) },
+          });
       });
       announce([name]);
     },

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureMemo, startTestApp, type TestApp } from '../helpers/app-harness';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
+import { memosVersionUnderTest } from '../helpers/memos-binary';
 import { type MemosInstance, startMemos } from '../helpers/memos-instance';
 
 let memos: MemosInstance;
@@ -85,6 +86,8 @@ describe('sync with a real Memos server, in Chromium', () => {
     await page.getByRole('textbox', { name: 'Access token' }).fill(memos.admin.token);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText(/Signed in as/).waitFor();
+    // [V4] The server's version, and that this app was tested against it.
+    await page.getByText(`Memos ${memosVersionUnderTest()}: tested with Memos 0.29.1 and 0.30.0.`).waitFor();
     await until(
       () => status.textContent(),
       (text) => text?.startsWith('Synced') === true,

@@ -1,8 +1,10 @@
 /**
  * The ListMemos query language of the fake Memos server: the CEL filter subset our client
- * sends, `orderBy`, and offset page tokens. Invariants, as in Memos v0.30:
+ * sends, `orderBy`, and offset page tokens. Invariants, as in Memos v0.30 (and v0.29 where
+ * the profile says `epoch-seconds`):
  *  - time fields are CEL timestamps: `updated_ts >= timestamp(N)` (epoch seconds) or
- *    `timestamp("RFC 3339")`; a bare int (`updated_ts >= 5`) is a type error → 400;
+ *    `timestamp("RFC 3339")`; a bare int (`updated_ts >= 5`) is a type error → 400.
+ *    0.29 is the other way round: ints, `now()`, and a timestamp is the type error;
  *  - supported clauses, joined by `&&`: `creator ==|!= "users/x"`, `created_ts|updated_ts
  *    <op> timestamp(…) | now | now - duration("Nh")`, `visibility ==|!= "X"`, bare `pinned` /
  *    `!pinned`. Anything else (`"x" in tags`, `||`, parentheses, …) is a
@@ -46,6 +48,25 @@ const compare = (op: CompareOp, a: number, b: number): boolean => {
   }
 };
 
+export type TimeForm = 'epoch-seconds' | 'timestamp';
+
+/** 0.29: `updated_ts >= 1700000000`, `now()`, `now() - 3600`; a timestamp is a type error. */
+function epochSeconds(rhs: string, op: string, nowSeconds: number): QueryResult<number> {
+  if (/^-?\d+$/.test(rhs)) return { ok: true, value: Number(rhs) };
+  const relative = /^now\(\)(?:\s*-\s*(\d+))?$/.exec(rhs);
+  if (relative) return { ok: true, value: nowSeconds - Number(relative[1] ?? 0) };
+  if (/^timestamp\(/.test(rhs)) {
+    return {
+      ok: false,
+      message: `invalid filter: failed to compile filter: found no matching overload for '_${op}_' applied to '(int, timestamp)'`,
+    };
+  }
+  if (/^now\b/.test(rhs)) {
+    return { ok: false, message: "invalid filter: failed to compile filter: undeclared reference to 'now'" };
+  }
+  return { ok: false, message: `invalid filter: (fake server) unsupported time operand ${rhs}` };
+}
+
 function timestampSeconds(rhs: string, op: string, nowSeconds: number): QueryResult<number> {
   const epoch = /^timestamp\(\s*(-?\d+)\s*\)$/.exec(rhs);
   if (epoch?.[1] !== undefined) return { ok: true, value: Number(epoch[1]) };
@@ -70,7 +91,7 @@ function timestampSeconds(rhs: string, op: string, nowSeconds: number): QueryRes
   return { ok: false, message: `invalid filter: (fake server) unsupported time operand ${rhs}` };
 }
 
-function parseClause(raw: string, nowSeconds: number): QueryResult<FilterClause> {
+function parseClause(raw: string, nowSeconds: number, form: TimeForm): QueryResult<FilterClause> {
   const clause = raw.trim();
   const creator = /^creator\s*(==|!=)\s*"([^"]*)"$/.exec(clause);
   if (creator) {
@@ -90,7 +111,9 @@ function parseClause(raw: string, nowSeconds: number): QueryResult<FilterClause>
   if (time) {
     const field = time[1] === 'created_ts' ? 'createdTs' : 'updatedTs';
     const op = time[2] as CompareOp;
-    const seconds = timestampSeconds((time[3] ?? '').trim(), op, nowSeconds);
+    const rhs = (time[3] ?? '').trim();
+    const seconds =
+      form === 'timestamp' ? timestampSeconds(rhs, op, nowSeconds) : epochSeconds(rhs, op, nowSeconds);
     if (!seconds.ok) return seconds;
     return { ok: true, value: { test: (m) => compare(op, m[field], seconds.value) } };
   }
@@ -98,11 +121,15 @@ function parseClause(raw: string, nowSeconds: number): QueryResult<FilterClause>
 }
 
 /** Parses `a && b && …`; an empty filter matches everything. `now` is frozen per request. */
-export function parseFilter(filter: string, nowSeconds: number): QueryResult<FilterClause[]> {
+export function parseFilter(
+  filter: string,
+  nowSeconds: number,
+  form: TimeForm = 'timestamp',
+): QueryResult<FilterClause[]> {
   if (filter.trim() === '') return { ok: true, value: [] };
   const clauses: FilterClause[] = [];
   for (const part of filter.split('&&')) {
-    const parsed = parseClause(part, nowSeconds);
+    const parsed = parseClause(part, nowSeconds, form);
     if (!parsed.ok) return parsed;
     clauses.push(parsed.value);
   }

@@ -1,12 +1,16 @@
 /**
  * The REST surface of the fake Memos server: URL routing, the gateway's auth middleware,
- * JSON bodies and the gateway's error shapes. Invariants, as Memos v0.30:
+ * JSON bodies and the gateway's error shapes. Invariants, as Memos v0.30 (and where the
+ * server's profile says otherwise, as 0.29 / 0.31 do):
  *  - success is 200 with the JSON body (also for creates); deletes answer `{}`;
  *  - service errors are `{"code": <gRPC number>, "message", "details": []}` as JSON;
  *  - the auth middleware refuses an anonymous call to a protected method (or, on a private
  *    instance, to any non-bootstrap method) with 401 and a JSON body typed `text/plain`;
+ *    0.29's never refuses: public methods answer anonymously, protected ones 401 as JSON;
  *  - PATCH: the mask is the literal comma-separated `updateMask` query value, else inferred
- *    from the body; the inference runs anyway, so an unknown body key is always 400;
+ *    from the body (0.31: no inference, a missing mask is 400); the inference runs anyway,
+ *    so an unknown body key is always 400;
+ *  - 0.31 rate-limits each user: 429 RESOURCE_EXHAUSTED with `Retry-After` and RetryInfo;
  *  - SSE refuses anonymous callers with Echo's `{"error": "authentication required"}`.
  */
 import type { MemoState } from '../../sync/core/memo';
@@ -54,6 +58,28 @@ const authRequired = (): Response =>
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
   });
 
+/** 0.31's refusal: RESOURCE_EXHAUSTED with ErrorInfo and RetryInfo, and the HTTP headers. */
+const rateLimited = (seconds: number): Response =>
+  new Response(
+    JSON.stringify({
+      code: GRPC.RESOURCE_EXHAUSTED.number,
+      message: 'too many requests, try again later',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'RATE_LIMITED',
+          domain: 'memos.api.v1',
+          metadata: { scope: 'authenticated', retry_after_seconds: String(seconds) },
+        },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${seconds}s` },
+      ],
+    }),
+    {
+      status: GRPC.RESOURCE_EXHAUSTED.http,
+      headers: { 'Content-Type': 'application/json', 'Retry-After': String(seconds) },
+    },
+  );
+
 function requireUser(viewer: FakeUser | undefined): FakeUser {
   if (!viewer) throw new FakeRpcError('UNAUTHENTICATED', 'user not authenticated');
   return viewer;
@@ -93,13 +119,15 @@ const ROUTES: Route[] = [
     access: 'bootstrap',
     handle: ({ server }) => {
       const admin = server.accounts.newestAdmin();
+      const version = server.versionField();
+      const omitNull = server.profile.omitsUnsetMessages;
       return {
-        version: server.options.version,
+        ...(version.present ? { version: version.value } : {}),
         demo: false,
         instanceUrl: server.options.publicInstance ? 'http://memos.test' : '',
-        admin: admin ? userJson(admin) : null,
+        ...(admin ? { admin: userJson(admin) } : omitNull ? {} : { admin: null }),
         commit: 'fake',
-        needsSetup: !server.accounts.hasUsers(),
+        ...(server.profile.needsSetupField ? { needsSetup: !server.accounts.hasUsers() } : {}),
       };
     },
   },
@@ -217,7 +245,7 @@ const ROUTES: Route[] = [
     access: 'protected',
     handle: ({ server, viewer, query, body }) => {
       const memoId = query.get('memoId') ?? query.get('memo_id') ?? undefined;
-      const input = parseMemoInput(body());
+      const input = parseMemoInput(body(), server.profile.spaces);
       return memoOut(
         server,
         server.createMemo(requireUser(viewer), memoId, input, undefined, input.attachments),
@@ -241,16 +269,15 @@ const ROUTES: Route[] = [
       // Only no body and no mask gives an empty mask: 400 "update mask is required".
       const inferred = ctx.hasBody ? inferMask(body) : [];
       const explicit = ctx.query.get('updateMask') ?? ctx.query.get('update_mask');
+      if (explicit === null && ctx.server.profile.explicitUpdateMask)
+        throw new FakeRpcError('INVALID_ARGUMENT', 'update mask is required');
       const paths =
         explicit === null ? (ctx.hasBody && inferred.length === 0 ? [''] : inferred) : explicit.split(',');
-      const input = parseMemoInput(body);
-      const memo = ctx.server.updateMemo(
-        requireUser(ctx.viewer),
-        param(ctx, 0),
-        input,
-        paths,
-        input.attachments,
-      );
+      const input = parseMemoInput(body, ctx.server.profile.spaces);
+      const user = requireUser(ctx.viewer);
+      if (ctx.server.transientPrecondition?.(param(ctx, 0)))
+        throw new FakeRpcError('FAILED_PRECONDITION', 'memo state changed, please retry');
+      const memo = ctx.server.updateMemo(user, param(ctx, 0), input, paths, input.attachments);
       return memoOut(ctx.server, memo);
     },
   },
@@ -343,8 +370,15 @@ export async function handleFakeRequest(
   if (!route) return json(501, { code: 12, message: 'Method Not Allowed', details: [] });
   const viewer = server.accounts.authenticate(headerOf(init, 'Authorization'));
   if (!viewer && route.access !== 'bootstrap') {
-    if (route.access === 'protected' || !server.options.publicInstance) return authRequired();
+    if (server.profile.anonymousReadsOnPrivate) {
+      // 0.29: nothing is refused before the service; /auth/me says so in its own words.
+      if (route.access === 'protected' && parsed.pathname === '/api/v1/auth/me')
+        return rpcError(new FakeRpcError('UNAUTHENTICATED', 'user not found'));
+    } else if (route.access === 'protected' || !server.options.publicInstance) return authRequired();
   }
+  const waitSeconds =
+    viewer && !parsed.pathname.endsWith('/sse') ? server.rateLimitDelay(viewer.id) : undefined;
+  if (waitSeconds !== undefined) return rateLimited(waitSeconds);
   const rawBody =
     typeof init?.body === 'string' ? init.body : init?.body instanceof Blob ? await init.body.text() : '';
   const ctx: RouteContext = {

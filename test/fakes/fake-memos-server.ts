@@ -1,5 +1,7 @@
 /**
- * An in-memory fake of a Memos v0.30 server, with its quirks (see memos-api.md §0–§7, §11):
+ * An in-memory fake of a Memos server, by default v0.30 (and v0.29 or v0.31 by `profile`,
+ * fake-memos-profiles.ts, switchable at run time like an upgrade in place), with its quirks
+ * (see memos-api.md §0–§7, §11):
  * whole-second times from a controllable clock; no ETag or version; hard deletes (a repeated
  * delete is 404); `update_time` moves ONLY when the update mask names `update_time`;
  * `pinned`/`state` ignored on create; a client-chosen `memoId` is honoured, validated, and
@@ -8,14 +10,18 @@
  * only). Tags, snippet and property are derived with sync/core/derive.ts.
  * `fetch` speaks the REST routes (fake-memos-routes.ts); `webUi(user)` acts on the server
  * as the official web UI does (content edits bump update_time; pin, archive and visibility
- * do not). Everything is deterministic: ids and tokens come from counters.
+ * do not; on 0.31 it also moves memos into a Space). Everything is deterministic: ids and
+ * tokens come from counters, rate-limit windows and the transient-precondition hook run on
+ * the fake clock and on decisions the test injects.
  */
 import { isValidUid } from '../../sync/core/ids';
 import { utf8ByteLength } from '../../sync/core/limits';
 import type { MemoState, Visibility } from '../../sync/core/memo';
 import { FakeAccounts } from './fake-memos-accounts';
 import { DEFAULT_FAKE_ATTACHMENT_LIMIT, FakeAttachments } from './fake-memos-attachments';
+import { FAKE_PROFILES, type FakeProfile, type FakeProfileName } from './fake-memos-profiles';
 import { compareRows, decodePageToken, encodePageToken, parseFilter, parseOrderBy } from './fake-memos-query';
+import { FakeRateLimiter } from './fake-memos-rate-limit';
 import { handleFakeRequest } from './fake-memos-routes';
 import { FakeSseHub } from './fake-memos-sse';
 import { derive, type FakeMemo, FakeRpcError, type FakeUser, type MemoInput } from './fake-memos-state';
@@ -25,6 +31,9 @@ export interface FakeServerOptions {
   startTime?: number;
   /** true: started with --instance-url (anonymous reads see PUBLIC memos) */
   publicInstance?: boolean;
+  /** Which Memos release it behaves as (default 0.30). */
+  profile?: FakeProfileName;
+  /** What the profile reports as `version` instead of the release's own (e.g. "dev", "26.10"). */
   version?: string;
   contentLimitBytes?: number;
   /** Test knob: cap page sizes below Memos' 1000 to exercise paging with few memos. */
@@ -57,10 +66,27 @@ export interface ListRequest {
 
 const SHORT_UUID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
+/** `(uid)` → true: this UpdateMemo fails with 0.31's transient "memo state changed". */
+export type PreconditionDecision = (uid: string) => boolean;
+
+const MANAGED_ATTACHMENT_LINKS = /\]\(\/file\/attachments\/([^/)\s]+)/g;
+
 export class FakeMemosServer {
   readonly clock: ManualClock;
   readonly sse = new FakeSseHub();
-  readonly options: Required<Omit<FakeServerOptions, 'startTime'>>;
+  readonly options: Required<Omit<FakeServerOptions, 'startTime' | 'profile' | 'version'>>;
+  /** The release it behaves as; `upgradeTo` switches it while running. */
+  profile: FakeProfile;
+  /**
+   * What the instance profile says as `version`: the release's own unless a test set it
+   * (`{ value: undefined }`: the field is absent; any other JSON value is sent as is).
+   */
+  reportedVersion: { value: unknown } | undefined;
+  /** 0.31's rate limiter applies only while this is on (a fuzz turns it off for quiescence). */
+  rateLimiting = true;
+  /** 0.31: consulted on every UpdateMemo request (REST) when set. */
+  transientPrecondition: PreconditionDecision | undefined;
+  private readonly limiter = new FakeRateLimiter();
   /** Every request the routes saw, in order (method and path with query). */
   readonly requests: Array<{ method: string; url: string }> = [];
   /** Counts memo writes (create, update, delete); a test can compare "before" and "after". */
@@ -83,7 +109,6 @@ export class FakeMemosServer {
     );
     this.options = {
       publicInstance: options.publicInstance ?? false,
-      version: options.version ?? '0.30.0',
       contentLimitBytes: options.contentLimitBytes ?? 8192,
       maxPageSize: Math.min(options.maxPageSize ?? 1000, 1000),
       attachmentLimitBytes: options.attachmentLimitBytes ?? DEFAULT_FAKE_ATTACHMENT_LIMIT,
@@ -93,6 +118,34 @@ export class FakeMemosServer {
       () => this.newUid(),
       this.options.attachmentLimitBytes,
     );
+    this.profile = FAKE_PROFILES[options.profile ?? '0.30'];
+    this.sse.disconnectSlowClients = this.profile.sseDisconnectsSlowClients;
+    this.reportedVersion = options.version === undefined ? undefined : { value: options.version };
+  }
+
+  /** Restarts as another release over the same data (as an upgrade in place does). */
+  upgradeTo(profile: FakeProfileName): void {
+    this.profile = FAKE_PROFILES[profile];
+    this.sse.disconnectSlowClients = this.profile.sseDisconnectsSlowClients;
+    this.sse.disconnectAll();
+  }
+
+  /** The profile's `version` field: `{ present: false }` when a test removed it. */
+  versionField(): { present: true; value: unknown } | { present: false } {
+    if (!this.reportedVersion) return { present: true, value: this.profile.version };
+    return this.reportedVersion.value === undefined
+      ? { present: false }
+      : { present: true, value: this.reportedVersion.value };
+  }
+
+  /**
+   * 0.31's limiter: `requests` per user and window; over it, RESOURCE_EXHAUSTED with the
+   * seconds until the window ends. Returns that delay, or undefined when admitted.
+   */
+  rateLimitDelay(userId: number): number | undefined {
+    const rule = this.profile.rateLimit;
+    if (!rule || !this.rateLimiting) return undefined;
+    return this.limiter.admit(userId, this.nowSeconds(), rule);
   }
 
   /** The HTTP surface, shaped like the global fetch. */
@@ -134,10 +187,18 @@ export class FakeMemosServer {
     return uid;
   }
 
-  private checkContent(content: string): void {
+  /** `bound`: the memo's attachment names after this write (0.31 checks managed links against them). */
+  private checkContent(content: string, bound: readonly string[] = []): void {
     const limit = this.options.contentLimitBytes;
     if (utf8ByteLength(content) > limit)
       throw new FakeRpcError('INVALID_ARGUMENT', `content too long (max ${limit} characters)`);
+    if (!this.profile.managedAttachmentLinks) return;
+    // 0.31: a managed image link needs its attachment bound to the memo in the same write.
+    for (const link of content.matchAll(MANAGED_ATTACHMENT_LINKS)) {
+      const name = `attachments/${link[1] ?? ''}`;
+      if (!bound.includes(name))
+        throw new FakeRpcError('FAILED_PRECONDITION', `attachment "${name}" is not bound to this memo`);
+    }
   }
 
   private row(uid: string): FakeMemo {
@@ -158,6 +219,8 @@ export class FakeMemosServer {
     this.sse.broadcast({
       type,
       name: `memos/${memo.uid}`,
+      // [real server] an event about a comment names its parent too.
+      ...(memo.parentUid !== undefined ? { parent: `memos/${memo.parentUid}` } : {}),
       visibility: memo.visibility,
       creatorId: memo.creatorId,
     });
@@ -179,7 +242,7 @@ export class FakeMemosServer {
     }
     const uid = trimmed === '' ? this.newUid() : trimmed;
     const content = input.content ?? '';
-    this.checkContent(content);
+    this.checkContent(content, attachments);
     if (this.memoRows.has(uid))
       throw new FakeRpcError('ALREADY_EXISTS', `memo with ID "${uid}" already exists`);
     const parent = parentUid === undefined ? undefined : this.row(parentUid);
@@ -189,7 +252,8 @@ export class FakeMemosServer {
       uid,
       creatorId: user.id,
       content,
-      visibility: parent?.visibility ?? input.visibility ?? 'PRIVATE',
+      visibility:
+        parent && !this.profile.independentComments ? parent.visibility : (input.visibility ?? 'PRIVATE'),
       state: 'NORMAL', // [quirk] state and pinned are ignored on create
       pinned: false,
       createdTs: input.createTime ? input.createTime : now,
@@ -219,14 +283,16 @@ export class FakeMemosServer {
       throw new FakeRpcError('NOT_FOUND', 'memo not found');
     if (memo.visibility === 'PUBLIC') return;
     if (!viewer) throw new FakeRpcError('UNAUTHENTICATED', 'user not authenticated');
-    if (memo.visibility === 'PRIVATE' && memo.creatorId !== viewer.id)
+    // SPACE: readable by the Space's members; the fake's Spaces have none but the author.
+    if ((memo.visibility === 'PRIVATE' || memo.visibility === 'SPACE') && memo.creatorId !== viewer.id)
       throw new FakeRpcError('PERMISSION_DENIED', 'permission denied');
   }
 
   getMemo(viewer: FakeUser | undefined, uid: string): FakeMemo {
     const memo = this.row(uid);
     this.checkRead(viewer, memo);
-    if (memo.parentUid !== undefined) this.checkRead(viewer, this.row(memo.parentUid));
+    const parent = memo.parentUid === undefined ? undefined : this.memoRows.get(memo.parentUid);
+    if (parent && !this.profile.independentComments) this.checkRead(viewer, parent);
     return { ...memo };
   }
 
@@ -237,7 +303,7 @@ export class FakeMemosServer {
     if (request.state === 'ARCHIVED' && !viewer) return { memos: [], nextPageToken: '' };
     const order = parseOrderBy(request.orderBy);
     if (!order.ok) throw new FakeRpcError('INVALID_ARGUMENT', order.message);
-    const filter = parseFilter(request.filter, this.nowSeconds());
+    const filter = parseFilter(request.filter, this.nowSeconds(), this.profile.timeFilter);
     if (!filter.ok) throw new FakeRpcError('INVALID_ARGUMENT', filter.message);
     let limit = request.pageSize;
     let offset = 0;
@@ -247,12 +313,15 @@ export class FakeMemosServer {
       limit = token.value.limit;
       offset = Math.max(token.value.offset, 0);
     }
-    limit = Math.min(limit <= 0 ? 50 : Math.min(limit, 1000), this.options.maxPageSize);
+    limit = Math.min(
+      limit <= 0 ? this.profile.defaultPageSize : Math.min(limit, 1000),
+      this.options.maxPageSize,
+    );
     const visible = (m: FakeMemo) => {
       if (m.parentUid !== undefined || m.state !== request.state) return false;
       if (request.state === 'ARCHIVED') return m.creatorId === viewer?.id;
       if (!viewer) return m.visibility === 'PUBLIC';
-      return m.creatorId === viewer.id || m.visibility !== 'PRIVATE';
+      return m.creatorId === viewer.id || m.visibility === 'PUBLIC' || m.visibility === 'PROTECTED';
     };
     const rows = [...this.memoRows.values()]
       .filter(visible)
@@ -283,14 +352,17 @@ export class FakeMemosServer {
     const next: FakeMemo = { ...memo };
     for (const path of paths) {
       if (path === 'content') {
-        this.checkContent(input.content ?? '');
+        const bound =
+          attachments && paths.includes('attachments')
+            ? attachments
+            : this.attachments.ofMemo(uid).map((a) => `attachments/${a.uid}`);
+        this.checkContent(input.content ?? '', bound);
         next.content = input.content ?? '';
         next.derived = derive(next.content);
       } else if (path === 'visibility') {
+        const parent = memo.parentUid === undefined ? undefined : this.memoRows.get(memo.parentUid);
         next.visibility =
-          memo.parentUid !== undefined
-            ? this.row(memo.parentUid).visibility
-            : (input.visibility ?? 'PRIVATE');
+          parent && !this.profile.independentComments ? parent.visibility : (input.visibility ?? 'PRIVATE');
       } else if (path === 'pinned') next.pinned = input.pinned ?? false;
       else if (path === 'state') next.state = input.state ?? 'NORMAL';
       else if (path === 'create_time') next.createdTs = input.createTime ?? 0;
@@ -308,7 +380,10 @@ export class FakeMemosServer {
   deleteMemo(user: FakeUser, uid: string): void {
     const memo = this.row(uid);
     this.canWrite(user, memo);
-    for (const row of [...this.memoRows.values()]) if (row.parentUid === uid) this.memoRows.delete(row.uid);
+    // 0.31: comments are independent memos and outlive their parent.
+    if (!this.profile.independentComments) {
+      for (const row of [...this.memoRows.values()]) if (row.parentUid === uid) this.memoRows.delete(row.uid);
+    }
     this.memoRows.delete(uid);
     this.attachments.deleteForMemo(uid);
     this.emit('memo.deleted', memo);
@@ -336,7 +411,8 @@ export class FakeMemosServer {
     if (!user) throw new Error(`no user ${username}`);
     return {
       create: (content, visibility = 'PRIVATE') => this.createMemo(user, undefined, { content, visibility }),
-      comment: (parentUid, content) => this.createMemo(user, undefined, { content }, parentUid),
+      comment: (parentUid, content, visibility) =>
+        this.createMemo(user, undefined, { content, ...(visibility ? { visibility } : {}) }, parentUid),
       editContent: (uid, content) => this.updateMemo(user, uid, { content }, ['content', 'update_time']),
       setPinned: (uid, pinned) => this.updateMemo(user, uid, { pinned }, ['pinned']),
       setState: (uid, state) => this.updateMemo(user, uid, { state }, ['state']),
@@ -364,6 +440,15 @@ export class FakeMemosServer {
           .map((a) => `attachments/${a.uid}`);
         return this.updateMemo(user, uid, {}, ['attachments', 'update_time'], names);
       },
+      moveToSpace: (uid, space) => {
+        if (!this.profile.spaces) throw new Error(`Memos ${this.profile.version} has no Spaces`);
+        const memo = this.row(uid);
+        this.canWrite(user, memo);
+        const next: FakeMemo = { ...memo, space, visibility: 'SPACE' };
+        this.memoRows.set(uid, next);
+        this.emit('memo.updated', next);
+        return { ...next };
+      },
     };
   }
 }
@@ -371,7 +456,8 @@ export class FakeMemosServer {
 /** The official web UI's writes: content edits bump update_time; pin, archive, visibility do not. */
 export interface FakeWebUi {
   create(content: string, visibility?: Visibility): FakeMemo;
-  comment(parentUid: string, content: string): FakeMemo;
+  /** A comment (0.31: its own visibility, default PRIVATE; before, its parent's). */
+  comment(parentUid: string, content: string, visibility?: Visibility): FakeMemo;
   editContent(uid: string, content: string): FakeMemo;
   setPinned(uid: string, pinned: boolean): FakeMemo;
   setState(uid: string, state: MemoState): FakeMemo;
@@ -383,4 +469,6 @@ export interface FakeWebUi {
   attach(uid: string, files: ReadonlyArray<{ filename: string; type: string; bytes: Uint8Array }>): FakeMemo;
   /** Removes one attachment from the memo's set (the server deletes it). */
   detach(uid: string, attachmentUid: string): FakeMemo;
+  /** 0.31: places the memo in a Space, visible to its members (SPACE); update_time stays. */
+  moveToSpace(uid: string, space: string): FakeMemo;
 }

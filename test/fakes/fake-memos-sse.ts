@@ -5,7 +5,9 @@
  *  - events about PRIVATE memos reach only their creator (and admins); PUBLIC/PROTECTED
  *    ones reach every subscriber;
  *  - each subscriber has a 32-frame buffer (the unread `: connected` comment counts): an
- *    event that finds it full is silently dropped.
+ *    event that finds it full is silently dropped, or (0.31, `disconnectSlowClients`) the
+ *    subscriber is disconnected (its stream ends);
+ *  - an event about a comment also carries `parent`.
  * For fault injection a test can install `faults`, which decides per event and subscriber to
  * deliver, drop, duplicate or hold it back (a held event is delivered after the next
  * delivered one: reordering), feed arbitrary events with `emit`, and cut every stream.
@@ -14,6 +16,8 @@
 export interface SseEvent {
   type: 'memo.created' | 'memo.updated' | 'memo.deleted' | 'memo.comment.created';
   name: string;
+  /** Set when the memo is a comment (sent). */
+  parent?: string;
   /** Routing only, never sent. */
   visibility: string;
   creatorId: number;
@@ -41,6 +45,10 @@ export class FakeSseHub {
   faults: ((event: SseEvent, subscriber: SseSubscriberInfo) => SseFaultDecision) | undefined;
   /** Events dropped because a subscriber's buffer was full (the v0.30 behaviour). */
   overflowDrops = 0;
+  /** 0.31: a full buffer disconnects the subscriber instead of dropping the event. */
+  disconnectSlowClients = false;
+  /** Subscribers disconnected for a full buffer (the 0.31 behaviour). */
+  overflowDisconnects = 0;
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -76,7 +84,12 @@ export class FakeSseHub {
         event.visibility !== 'PRIVATE' || subscriber.userId === event.creatorId || subscriber.admin;
       if (!allowed) continue;
       const decision = this.faults?.(event, subscriber) ?? 'deliver';
-      const frame = `data: ${JSON.stringify({ type: event.type, name: event.name })}\n\n`;
+      const payload = {
+        type: event.type,
+        name: event.name,
+        ...(event.parent ? { parent: event.parent } : {}),
+      };
+      const frame = `data: ${JSON.stringify(payload)}\n\n`;
       if (decision === 'drop') continue;
       if (decision === 'hold') {
         subscriber.held.push(frame);
@@ -99,7 +112,13 @@ export class FakeSseHub {
   private write(subscriber: Subscriber, frame: string): void {
     if (subscriber.closed) return;
     if ((subscriber.controller.desiredSize ?? 0) <= -BUFFER_EVENTS) {
-      this.overflowDrops++;
+      if (this.disconnectSlowClients) {
+        this.overflowDisconnects++;
+        this.detach(subscriber);
+        subscriber.controller.close();
+      } else {
+        this.overflowDrops++;
+      }
       return;
     }
     subscriber.controller.enqueue(encoder.encode(frame));

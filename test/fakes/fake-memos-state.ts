@@ -1,7 +1,8 @@
 /**
- * Domain types of the fake Memos server and the JSON it answers with (Memos v0.30 gateway
- * shapes: lowerCamelCase names, enum names as strings, RFC 3339 times with whole seconds,
- * unpopulated scalars present, unset optional fields such as `parent` absent).
+ * Domain types of the fake Memos server and the JSON it answers with (Memos gateway shapes:
+ * lowerCamelCase names, enum names as strings, RFC 3339 times with whole seconds,
+ * unpopulated scalars present, unset optional fields such as `parent` absent; 0.31's
+ * `space` only when the memo is in one, and its SPACE visibility).
  */
 import { deriveMemoData } from '../../sync/core/derive';
 import type { DerivedMemoData, MemoState, Visibility } from '../../sync/core/memo';
@@ -12,6 +13,8 @@ export type GrpcCode =
   | 'PERMISSION_DENIED'
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
+  | 'FAILED_PRECONDITION'
+  | 'RESOURCE_EXHAUSTED'
   | 'INTERNAL'
   | 'UNIMPLEMENTED';
 
@@ -21,6 +24,8 @@ export const GRPC = {
   PERMISSION_DENIED: { number: 7, http: 403 },
   NOT_FOUND: { number: 5, http: 404 },
   ALREADY_EXISTS: { number: 6, http: 409 },
+  FAILED_PRECONDITION: { number: 9, http: 400 },
+  RESOURCE_EXHAUSTED: { number: 8, http: 429 },
   INTERNAL: { number: 13, http: 500 },
   UNIMPLEMENTED: { number: 12, http: 501 },
 } as const satisfies Record<GrpcCode, { number: number; http: number }>;
@@ -58,6 +63,8 @@ export interface FakeMemo {
   updatedTs: number;
   derived: DerivedMemoData;
   parentUid?: string;
+  /** 0.31: `spaces/{id}` when the memo is placed in a Space. */
+  space?: string;
 }
 
 /** A validated memo body (create or update); times in epoch seconds. */
@@ -117,6 +124,7 @@ export function memoJson(
     property: { ...memo.derived.property },
     ...(memo.parentUid !== undefined ? { parent: `memos/${memo.parentUid}` } : {}),
     snippet: memo.derived.snippet,
+    ...(memo.space !== undefined ? { space: memo.space } : {}),
   };
 }
 
@@ -125,6 +133,14 @@ const VISIBILITY_BY_NUMBER: Record<number, Visibility> = {
   1: 'PRIVATE',
   2: 'PROTECTED',
   3: 'PUBLIC',
+  4: 'SPACE',
+};
+const VISIBILITY_BY_NAME: Record<string, Visibility> = {
+  VISIBILITY_UNSPECIFIED: 'PRIVATE',
+  PRIVATE: 'PRIVATE',
+  PROTECTED: 'PROTECTED',
+  PUBLIC: 'PUBLIC',
+  SPACE: 'SPACE',
 };
 const STATE_BY_NUMBER: Record<number, MemoState> = { 0: 'NORMAL', 1: 'NORMAL', 2: 'ARCHIVED' };
 
@@ -149,8 +165,8 @@ function parseTime(value: unknown, field: string): number {
   return Math.floor(ms / 1000);
 }
 
-/** Reads the writable memo fields of a JSON body (camelCase or snake_case keys). */
-export function parseMemoInput(body: Record<string, unknown>): MemoInput {
+/** Reads the writable memo fields of a JSON body (camelCase or snake_case keys); SPACE only with `spaces`. */
+export function parseMemoInput(body: Record<string, unknown>, spaces = false): MemoInput {
   const input: MemoInput = {};
   const get = (camel: string, snake: string) => (camel in body ? body[camel] : body[snake]);
   if (body.content !== undefined) {
@@ -159,12 +175,11 @@ export function parseMemoInput(body: Record<string, unknown>): MemoInput {
     input.content = body.content;
   }
   if (body.visibility !== undefined) {
-    input.visibility = parseEnum(
-      body.visibility,
-      { VISIBILITY_UNSPECIFIED: 'PRIVATE', PRIVATE: 'PRIVATE', PROTECTED: 'PROTECTED', PUBLIC: 'PUBLIC' },
-      VISIBILITY_BY_NUMBER,
-      'visibility',
-    );
+    const { SPACE: _space, ...older } = VISIBILITY_BY_NAME;
+    const { 4: _four, ...olderNumbers } = VISIBILITY_BY_NUMBER;
+    input.visibility = spaces
+      ? parseEnum(body.visibility, VISIBILITY_BY_NAME, VISIBILITY_BY_NUMBER, 'visibility')
+      : parseEnum(body.visibility, older, olderNumbers, 'visibility');
   }
   if (body.state !== undefined) {
     input.state = parseEnum(
@@ -221,6 +236,7 @@ const MEMO_PROTO_FIELDS: Record<string, { path: string; message?: Record<string,
   },
   parent: { path: 'parent' },
   snippet: { path: 'snippet' },
+  space: { path: 'space' },
   location: {
     path: 'location',
     message: { placeholder: 'placeholder', latitude: 'latitude', longitude: 'longitude' },

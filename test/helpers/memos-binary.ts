@@ -1,12 +1,16 @@
 /**
  * Provides a runnable Memos server binary for integration tests, built from source with Go
  * once per version and cached outside the repository:
- *   `${MEMOS_OFFLINE_CACHE ?? $XDG_CACHE_HOME/memos-offline ?? ~/.cache/memos-offline}/memos-<version>/memos`
+ *   `${MEMOS_OFFLINE_CACHE ?? $XDG_CACHE_HOME/memos-offline ?? ~/.cache/memos-offline}/memos-<version>/release/memos`
+ * Which version the tests run against: `MEMOS_VERSION` (e.g. `v0.29.1`), default v0.30.0.
  *
  * Invariants:
+ * - Binaries are stamped like release builds (`-ldflags -X …/internal/version.Version=<v>`,
+ *   and the tag's commit), so `/api/v1/instance/profile` reports `0.29.1`, not `dev`, as the
+ *   releases and Docker images people run do.
  * - The cached path only ever holds a complete binary: builds go to a private staging
  *   directory and are renamed into place, and a cached binary is reused only after
- *   `memos --help` exits 0 (`--help` never starts a server, whatever the version).
+ *   `memos version` prints exactly that version (`version` never starts a server).
  * - At most one process builds a given version at a time: an exclusive `mkdir` lock next to
  *   the version directory, heartbeated by its holder; a lock whose owner died (same host) or
  *   whose heartbeat stopped is taken over. Waiters re-check the cache after acquiring it, so
@@ -21,6 +25,11 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 
 const MODULE = 'github.com/usememos/memos';
+const VERSION_VAR = `${MODULE}/internal/version`;
+/** The Memos release the tests run against when MEMOS_VERSION is not set. */
+export const DEFAULT_MEMOS_VERSION = '0.30.0';
+/** Every version this repository's tests run against (npm test builds each once). */
+export const TESTED_MEMOS_VERSIONS = ['0.29.1', '0.30.0'] as const;
 /** A lock whose heartbeat is older than this is considered abandoned. */
 const LOCK_STALE_MS = 2 * 60_000;
 const LOCK_HEARTBEAT_MS = 15_000;
@@ -53,12 +62,18 @@ export function memosCacheRoot(): string {
   return join(xdg ? xdg : join(homedir(), '.cache'), 'memos-offline');
 }
 
-/** Where the binary for `version` lives (whether or not it exists yet). */
-export function memosBinaryPath(version = '0.30.0'): string {
-  return join(memosCacheRoot(), `memos-${normalizeVersion(version)}`, 'memos');
+/** The version under test: `MEMOS_VERSION` (`v0.29.1` or `0.29.1`), else the default. */
+export function memosVersionUnderTest(): string {
+  const requested = process.env.MEMOS_VERSION?.trim();
+  return normalizeVersion(requested ? requested : DEFAULT_MEMOS_VERSION);
 }
 
-function normalizeVersion(version: string): string {
+/** Where the binary for `version` lives (whether or not it exists yet). */
+export function memosBinaryPath(version = memosVersionUnderTest()): string {
+  return join(memosCacheRoot(), `memos-${normalizeVersion(version)}`, 'release', 'memos');
+}
+
+export function normalizeVersion(version: string): string {
   const v = version.startsWith('v') ? version.slice(1) : version;
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v)) {
     throw new Error(`ensureMemosBinary: "${version}" is not a Memos release version such as 0.30.0`);
@@ -105,10 +120,11 @@ function run(
   });
 }
 
-async function isRunnable(bin: string): Promise<boolean> {
+/** The binary runs and reports exactly `version` (a `dev` or other build is not reused). */
+async function isRunnable(bin: string, version: string): Promise<boolean> {
   if (!existsSync(bin)) return false;
-  const result = await run(bin, ['--help'], { timeoutMs: 20_000 });
-  return result.code === 0;
+  const result = await run(bin, ['version'], { timeoutMs: 20_000 });
+  return result.code === 0 && result.stdout.trim() === version;
 }
 
 function tail(text: string, lines = 25): string {
@@ -123,7 +139,8 @@ async function requireGo(version: string, target: string): Promise<string> {
         `Cannot provide Memos v${version}: the Go toolchain ('go') is not on PATH.`,
         `Integration tests run a real Memos server built from source. Either:`,
         `  - install Go >= 1.26.2 (https://go.dev/dl/) and re-run the tests, or`,
-        `  - put a Memos v${version} binary at ${target} (or point MEMOS_OFFLINE_CACHE at a cache holding memos-${version}/memos).`,
+        `  - put a Memos v${version} binary (one whose 'memos version' prints ${version}) at ${target},`,
+        `    or point MEMOS_OFFLINE_CACHE at a cache holding memos-${version}/release/memos.`,
       ].join('\n'),
     );
   }
@@ -133,69 +150,72 @@ async function requireGo(version: string, target: string): Promise<string> {
   return result.stdout.trim();
 }
 
-function buildEnv(gobin?: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CGO_ENABLED: '0' };
-  if (gobin !== undefined) env.GOBIN = gobin;
-  return env;
+function buildEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CGO_ENABLED: '0' };
+}
+
+interface DownloadedModule {
+  dir: string;
+  /** The tag's commit, when the module proxy reports it (`.info` Origin). */
+  commit: string | undefined;
+}
+
+function jsonRecord(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `go mod download module@version` fetches only that exact version. (`go install pkg@version`
+ * would first read the module's version list, which some proxies, this machine's among them,
+ * refuse with 403 while still serving the version itself.)
+ */
+async function downloadModule(version: string, target: string): Promise<DownloadedModule> {
+  const download = await run('go', ['mod', 'download', '-json', `${MODULE}@v${version}`], {
+    env: buildEnv(),
+    echo: true,
+  });
+  const parsed = jsonRecord(download.stdout);
+  const dir = typeof parsed?.Dir === 'string' ? parsed.Dir : undefined;
+  if (download.code !== 0 || dir === undefined) {
+    const error = typeof parsed?.Error === 'string' ? parsed.Error : undefined;
+    throw new Error(
+      [
+        `Cannot download the source of Memos v${version} with Go.`,
+        `'go mod download ${MODULE}@v${version}' said:`,
+        error ?? tail(`${download.stderr}\n${download.stdout}`, 10),
+        `The Go module proxy refused the request or is unreachable. Check GOPROXY/GOFLAGS/GONOSUMDB/GOPRIVATE`,
+        `(current GOPROXY=${process.env.GOPROXY ?? '(default)'}) and network access, or put a Memos v${version}`,
+        `binary (one whose 'memos version' prints ${version}) at ${target}.`,
+      ].join('\n'),
+    );
+  }
+  const origin = parsed?.Origin;
+  const hash =
+    typeof origin === 'object' && origin !== null && 'Hash' in origin && typeof origin.Hash === 'string'
+      ? origin.Hash
+      : undefined;
+  return { dir, commit: hash };
 }
 
 /** Builds into `stagingDir/memos`; returns the path. Throws an actionable error on failure. */
 async function buildFromSource(version: string, stagingDir: string, target: string): Promise<string> {
   const goVersion = await requireGo(version, target);
   const started = Date.now();
-  log(`building Memos v${version} once, ~3-5 min (${goVersion}; result cached at ${target})`);
+  log(`building Memos v${version} once, ~1-5 min (${goVersion}; result cached at ${target})`);
   const ticker = setInterval(() => {
     log(`  still building Memos v${version}... ${Math.round((Date.now() - started) / 1000)}s`);
   }, 30_000);
   try {
-    // 1. The straightforward way.
-    const install = await run('go', ['install', '-trimpath', `${MODULE}/cmd/memos@v${version}`], {
-      env: buildEnv(stagingDir),
-      echo: true,
-    });
-    const installed = join(stagingDir, 'memos');
-    if (install.code === 0 && existsSync(installed)) {
-      log(`built with 'go install' in ${Math.round((Date.now() - started) / 1000)}s`);
-      return installed;
-    }
-    // 2. Fallback. `go install pkg@version` first resolves the module's version list
-    //    (`@v/list`, also used for the retraction/deprecation check). Some module proxies and
-    //    corporate mirrors answer that request with 403 while still serving the exact
-    //    version's `.info/.mod/.zip`, so `go install` fails even though the source is
-    //    reachable. `go mod download module@version` only fetches the exact version, and
-    //    building inside the downloaded (read-only) module directory needs no version list.
-    log(`'go install' failed (exit ${String(install.code)}); falling back to 'go mod download' + 'go build'`);
-    const download = await run('go', ['mod', 'download', '-json', `${MODULE}@v${version}`], {
-      env: buildEnv(),
-      echo: true,
-    });
-    let dir: string | undefined;
-    let downloadError: string | undefined;
-    try {
-      const parsed: unknown = JSON.parse(download.stdout);
-      if (typeof parsed === 'object' && parsed !== null) {
-        if ('Dir' in parsed && typeof parsed.Dir === 'string') dir = parsed.Dir;
-        if ('Error' in parsed && typeof parsed.Error === 'string') downloadError = parsed.Error;
-      }
-    } catch {
-      // Non-JSON output: reported below with stderr.
-    }
-    if (download.code !== 0 || dir === undefined) {
-      throw new Error(
-        [
-          `Cannot download the source of Memos v${version} with Go.`,
-          `'go install ${MODULE}/cmd/memos@v${version}' said:`,
-          tail(install.stderr, 10),
-          `'go mod download ${MODULE}@v${version}' said:`,
-          downloadError ?? tail(`${download.stderr}\n${download.stdout}`, 10),
-          `The Go module proxy refused the request or is unreachable. Check GOPROXY/GOFLAGS/GONOSUMDB/GOPRIVATE`,
-          `(current GOPROXY=${process.env.GOPROXY ?? '(default)'}) and network access, or put a Memos v${version}`,
-          `binary at ${target}.`,
-        ].join('\n'),
-      );
-    }
+    const { dir, commit } = await downloadModule(version, target);
     const out = join(stagingDir, 'memos');
-    const build = await run('go', ['build', '-trimpath', '-o', out, './cmd/memos'], {
+    // Stamped as the release workflow stamps its binaries (scripts/Dockerfile, release.yml).
+    const ldflags = `-X ${VERSION_VAR}.Version=${version} -X ${VERSION_VAR}.Commit=${commit ?? 'unknown'}`;
+    const build = await run('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', out, './cmd/memos'], {
       cwd: dir,
       env: buildEnv(),
       echo: true,
@@ -210,7 +230,7 @@ async function buildFromSource(version: string, stagingDir: string, target: stri
         ].join('\n'),
       );
     }
-    log(`built with 'go mod download' + 'go build' in ${Math.round((Date.now() - started) / 1000)}s`);
+    log(`built Memos v${version} in ${Math.round((Date.now() - started) / 1000)}s`);
     return out;
   } finally {
     clearInterval(ticker);
@@ -320,28 +340,28 @@ async function acquireLock(lockDir: string, version: string): Promise<() => Prom
  * Returns the path of a runnable Memos `version` binary, building and caching it first if
  * needed (see the module header). Safe to call concurrently from several processes.
  */
-export async function ensureMemosBinary(version = '0.30.0'): Promise<string> {
+export async function ensureMemosBinary(version = memosVersionUnderTest()): Promise<string> {
   const v = normalizeVersion(version);
   const target = memosBinaryPath(v);
-  if (await isRunnable(target)) return target;
+  if (await isRunnable(target, v)) return target;
 
   const versionDir = join(memosCacheRoot(), `memos-${v}`);
   await mkdir(memosCacheRoot(), { recursive: true });
   const release = await acquireLock(`${versionDir}.lock`, v);
   let staging: string | undefined;
   try {
-    if (await isRunnable(target)) return target; // Built by whoever held the lock before us.
+    if (await isRunnable(target, v)) return target; // Built by whoever held the lock before us.
     if (existsSync(target)) {
-      log(`cached ${target} is not runnable; rebuilding`);
+      log(`cached ${target} does not run or does not report ${v}; rebuilding`);
       await rm(target, { force: true });
     }
-    await mkdir(versionDir, { recursive: true });
+    await mkdir(join(versionDir, 'release'), { recursive: true });
     staging = await mkdtemp(join(versionDir, '.build-'));
     const built = await buildFromSource(v, staging, target);
     await chmod(built, 0o755);
     await rename(built, target);
-    if (!(await isRunnable(target))) {
-      throw new Error(`Built ${target}, but '${target} --help' does not run. Delete it and retry.`);
+    if (!(await isRunnable(target, v))) {
+      throw new Error(`Built ${target}, but '${target} version' does not print ${v}. Delete it and retry.`);
     }
     return target;
   } finally {

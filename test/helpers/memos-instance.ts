@@ -7,6 +7,9 @@
  * - Each instance gets a fresh temp data dir and a free loopback port, and no
  *   `--instance-url`, so it is a *private* instance (anonymous/invalid-token calls → 401).
  * - Server stdout/stderr go to `<dataDir>/memos.log`; start-up failures quote its tail.
+ * - The version is `MEMOS_VERSION` (default v0.30.0) unless the caller names one;
+ *   `restartAs(v)` stops the server and starts the binary of another version on the same
+ *   data dir and port (an upgrade in place: Memos migrates the database at start-up).
  * - `stop()` is idempotent: SIGTERM, then SIGKILL after a grace period, then the data dir
  *   is deleted (kept when MEMOS_OFFLINE_KEEP_DATA=1, for debugging). Instances still
  *   running when the test process exits are killed synchronously.
@@ -17,15 +20,19 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureMemosBinary } from './memos-binary';
+import { ensureMemosBinary, memosVersionUnderTest, normalizeVersion } from './memos-binary';
 
 export interface MemosInstance {
   baseUrl: string;
   port: number;
   dataDir: string;
+  /** The release this server currently runs, e.g. "0.29.1" (what its profile reports). */
+  readonly version: string;
   admin: { username: string; password: string; token: string /* PAT */ };
   /** Creates a regular USER (made by the admin) and mints a PAT for it. */
   createUser(username: string, password: string): Promise<{ username: string; token: string }>;
+  /** Stops the server and starts Memos `version` on the same data dir and port. */
+  restartAs(version: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -163,8 +170,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function spawnOnce(
   bin: string,
   dataDir: string,
+  fixedPort?: number,
 ): Promise<{ child: ChildProcess; port: number; baseUrl: string }> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const logFd = openSync(join(dataDir, LOG_FILE), 'a');
   let child: ChildProcess;
   try {
@@ -190,12 +198,13 @@ async function spawnOnce(
 }
 
 /**
- * Starts a fresh private Memos instance (default v0.30.0) with an admin user and PAT.
- * Always call `stop()` (e.g. in afterAll).
+ * Starts a fresh private Memos instance (the version under test unless `version` is given)
+ * with an admin user and PAT. Always call `stop()` (e.g. in afterAll).
  */
 export async function startMemos(opts: { version?: string } = {}): Promise<MemosInstance> {
   installExitHook();
-  const bin = await ensureMemosBinary(opts.version ?? '0.30.0');
+  let version = normalizeVersion(opts.version ?? memosVersionUnderTest());
+  const bin = await ensureMemosBinary(version);
   const dataDir = await mkdtemp(join(tmpdir(), 'memos-it-'));
 
   let started: { child: ChildProcess; port: number; baseUrl: string } | undefined;
@@ -213,7 +222,8 @@ export async function startMemos(opts: { version?: string } = {}): Promise<Memos
     rmSync(dataDir, { recursive: true, force: true });
     throw lastError instanceof Error ? lastError : new Error(String(lastError));
   }
-  const { child, port, baseUrl } = started;
+  const { port, baseUrl } = started;
+  let child = started.child;
 
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -221,6 +231,14 @@ export async function startMemos(opts: { version?: string } = {}): Promise<Memos
     stopped = true;
     await stopChild(child);
     if (process.env.MEMOS_OFFLINE_KEEP_DATA !== '1') rmSync(dataDir, { recursive: true, force: true });
+  };
+  const restartAs = async (next: string): Promise<void> => {
+    if (stopped) throw new Error('restartAs: the instance was stopped');
+    const nextVersion = normalizeVersion(next);
+    const nextBin = await ensureMemosBinary(nextVersion);
+    await stopChild(child);
+    child = (await spawnOnce(nextBin, dataDir, port)).child;
+    version = nextVersion;
   };
 
   try {
@@ -246,8 +264,12 @@ export async function startMemos(opts: { version?: string } = {}): Promise<Memos
       baseUrl,
       port,
       dataDir,
+      get version() {
+        return version;
+      },
       admin: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, token: adminToken },
       createUser,
+      restartAs,
       stop,
     };
   } catch (err) {

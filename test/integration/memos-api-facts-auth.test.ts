@@ -1,6 +1,8 @@
 /**
- * Executable facts about the real Memos v0.30.0 REST API that the sync client relies on:
- * the server, authentication, tokens, bootstrap and the instance profile (§0, §1, §9).
+ * Executable facts about the real Memos REST API (v0.29.1 and v0.30.0, by MEMOS_VERSION)
+ * that the sync client relies on: the server, authentication, tokens, bootstrap and the
+ * instance profile (§0, §1, §9). Facts that differ between the releases are given for both
+ * (`onVersion`) and say so in their titles.
  * One `it()` per claim of /work/shared/memos-api.md (section numbers in the titles), checked
  * with plain `fetch` against a fresh private instance. Where the server disagrees with the
  * document, the test asserts what the server does and says so in its title;
@@ -10,7 +12,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, createMemo, RFC3339_SECONDS, rec, server, useMemosInstance } from './memos-api-facts/harness';
+import {
+  call,
+  createMemo,
+  onVersion,
+  RFC3339_SECONDS,
+  rec,
+  server,
+  useMemosInstance,
+  VERSION,
+} from './memos-api-facts/harness';
 
 useMemosInstance();
 
@@ -22,25 +33,19 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
     expect(res.text).toBe('Service ready.');
   });
 
-  it('§9 instance profile (anonymous on a private instance): version "dev", commit "unknown", needsSetup false', async () => {
+  it('§9 instance profile (anonymous): a release build reports "0.29.1" / "0.30.0" (no "v") and its commit; needsSetup only since 0.30', async () => {
     const res = await call('GET', '/api/v1/instance/profile', { token: null });
     expect(res.status).toBe(200);
     const body = rec(res.body);
-    expect(Object.keys(body).sort()).toEqual([
-      'admin',
-      'commit',
-      'demo',
-      'instanceUrl',
-      'needsSetup',
-      'version',
-    ]);
-    expect(body).toMatchObject({
-      version: 'dev',
-      commit: 'unknown',
-      demo: false,
-      instanceUrl: '',
-      needsSetup: false,
-    });
+    expect(Object.keys(body).sort()).toEqual(
+      onVersion({
+        '0.29.1': ['admin', 'commit', 'demo', 'instanceUrl', 'version'],
+        '0.30.0': ['admin', 'commit', 'demo', 'instanceUrl', 'needsSetup', 'version'],
+      }),
+    );
+    expect(body).toMatchObject({ version: VERSION, demo: false, instanceUrl: '' });
+    expect(String(body.commit)).toMatch(/^[0-9a-f]{40}$/);
+    if (VERSION === '0.30.0') expect(body.needsSetup).toBe(false);
     expect(rec(body.admin)).toMatchObject({ name: 'users/admin', role: 'ADMIN', username: 'admin' });
   });
 
@@ -112,7 +117,7 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
     expect(rec(res.body)).toMatchObject({ code: 3, message: 'unmatched username and password' });
   });
 
-  it('§1.2 PAT create/list: memos_pat_ token shown once; expiresAt/lastUsedAt are null (not omitted); nanosecond createdAt', async () => {
+  it('§1.2 PAT create/list: memos_pat_ token shown once; expiresAt/lastUsedAt are null (not omitted); nanosecond createdAt; the list has totalSize until 0.29', async () => {
     const signIn = rec(
       (
         await call('POST', '/api/v1/auth/signin', {
@@ -142,7 +147,12 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
       });
       expect(list.status).toBe(200);
       const listed = rec(list.body);
-      expect(Object.keys(listed).sort()).toEqual(['nextPageToken', 'personalAccessTokens']);
+      expect(Object.keys(listed).sort()).toEqual(
+        onVersion({
+          '0.29.1': ['nextPageToken', 'personalAccessTokens', 'totalSize'],
+          '0.30.0': ['nextPageToken', 'personalAccessTokens'],
+        }),
+      );
       mine = (Array.isArray(listed.personalAccessTokens) ? listed.personalAccessTokens : [])
         .map(rec)
         .find((p) => p.name === pat.name);
@@ -154,26 +164,48 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
     expect(typeof mine?.lastUsedAt).toBe('string');
   });
 
-  it('§0.3/§1.1 invalid PAT on a private instance → 401, text/plain body {"code": 16, ...}, no WWW-Authenticate', async () => {
+  it('§0.3/§1.1 invalid PAT, no instance URL: 0.30 refuses it (401 text/plain "authentication required"); 0.29 treats it as anonymous (ListMemos 200, PUBLIC only)', async () => {
+    await createMemo({ content: 'public, for the anonymous view', visibility: 'PUBLIC' });
+    await createMemo({ content: 'private, never anonymous', visibility: 'PRIVATE' });
     const res = await call('GET', '/api/v1/memos', { token: 'memos_pat_thisIsNotAValidToken0000000' });
-    expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('www-authenticate')).toBeNull();
-    expect(res.text).toBe('{"code": 16, "message": "authentication required"}\n');
-    expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+    if (VERSION === '0.30.0') {
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(res.text).toBe('{"code": 16, "message": "authentication required"}\n');
+      expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+    } else {
+      // 0.29's gateway middleware never learns the method name, so it never refuses: the
+      // public methods answer as for an anonymous caller, even without --instance-url.
+      expect(res.status).toBe(200);
+      const visibilities = (rec(res.body).memos as unknown[]).map((m) => rec(m).visibility);
+      expect(visibilities.length).toBeGreaterThan(0);
+      expect(new Set(visibilities)).toEqual(new Set(['PUBLIC']));
+    }
   });
 
-  it('§1.1 an invalid JWT-looking token and no token at all get the same 401', async () => {
+  it('§1.1 an invalid JWT-looking token and no token at all get the same answer (0.30: 401 everywhere; 0.29: public methods answer, the others 401 JSON "user not …")', async () => {
     for (const token of ['eyJnot.a.jwt', null]) {
       const res = await call('GET', '/api/v1/memos', { token });
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+      expect(res.status).toBe(onVersion({ '0.29.1': 200, '0.30.0': 401 }));
+      if (VERSION === '0.30.0') expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+      const me = await call('GET', '/api/v1/auth/me', { token });
+      expect(me.status).toBe(401);
+      expect(me.headers.get('content-type')).toBe(
+        onVersion({ '0.29.1': 'application/json', '0.30.0': 'text/plain; charset=utf-8' }),
+      );
+      expect(me.body).toEqual(
+        onVersion({
+          '0.29.1': { code: 16, message: 'user not found', details: [] },
+          '0.30.0': { code: 16, message: 'authentication required' },
+        }),
+      );
     }
     const anonGet = await call('GET', `/api/v1/memos/${randomUUID()}`, { token: null });
-    expect(anonGet.status).toBe(401);
+    expect(anonGet.status).toBe(onVersion({ '0.29.1': 404, '0.30.0': 401 }));
   });
 
-  it('§1.1 a revoked PAT → 401 on list, get and /auth/me (private instance)', async () => {
+  it('§1.1 a revoked PAT → 401 on /auth/me; on list and get 401 (0.30) or anonymous answers (0.29: list 200 PUBLIC only, own PRIVATE memo 401, own ARCHIVED memo 404)', async () => {
     const signIn = rec(
       (
         await call('POST', '/api/v1/auth/signin', {
@@ -192,15 +224,56 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
     );
     const token = String(created.token);
     const name = String(rec(created.personalAccessToken).name);
-    const memo = await createMemo({ content: 'seen before revocation', visibility: 'PUBLIC' });
+    const memo = await createMemo({ content: 'seen before revocation', visibility: 'PRIVATE' });
+    const archived = await createMemo({ content: 'archived before revocation', visibility: 'PRIVATE' });
+    const uid = archived.name.slice('memos/'.length);
+    expect(
+      (await call('PATCH', `/api/v1/memos/${uid}?updateMask=state`, { body: { state: 'ARCHIVED' } })).status,
+    ).toBe(200);
     expect((await call('GET', '/api/v1/memos', { token })).status).toBe(200);
-    const del = await call('DELETE', `/api/v1/${name}`, { token });
+    // Revoked with the session token, then checked until it stays gone: 0.29 stamps a PAT's
+    // last use by rewriting the whole token list after answering, which can bring a token
+    // revoked meanwhile back (FINDINGS X12).
+    const session = String(signIn.accessToken);
+    const listed = async () =>
+      JSON.stringify(
+        (await call('GET', '/api/v1/users/admin/personalAccessTokens', { token: session })).body,
+      ).includes(name);
+    const del = await call('DELETE', `/api/v1/${name}`, { token: session });
     expect(del.status).toBe(200);
     expect(del.body).toEqual({});
-    for (const path of ['/api/v1/memos', `/api/v1/${memo.name}`, '/api/v1/auth/me']) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      if (!(await listed())) break;
+      await call('DELETE', `/api/v1/${name}`, { token: session });
+    }
+    expect(await listed()).toBe(false);
+    const authRequired = { status: 401, body: { code: 16, message: 'authentication required' } };
+    const expected = onVersion({
+      '0.29.1': {
+        '/api/v1/memos': { status: 200, body: undefined },
+        [`/api/v1/${memo.name}`]: {
+          status: 401,
+          body: { code: 16, message: 'user not authenticated', details: [] },
+        },
+        [`/api/v1/${archived.name}`]: {
+          status: 404,
+          body: { code: 5, message: 'memo not found', details: [] },
+        },
+        '/api/v1/auth/me': { status: 401, body: { code: 16, message: 'user not found', details: [] } },
+      },
+      '0.30.0': {
+        '/api/v1/memos': authRequired,
+        [`/api/v1/${memo.name}`]: authRequired,
+        [`/api/v1/${archived.name}`]: authRequired,
+        '/api/v1/auth/me': authRequired,
+      },
+    });
+    for (const [path, want] of Object.entries(expected)) {
       const res = await call('GET', path, { token });
-      expect(res.status, path).toBe(401);
-      expect(res.body).toEqual({ code: 16, message: 'authentication required' });
+      expect(res.status, path).toBe(want.status);
+      if (want.body) expect(res.body, path).toEqual(want.body);
+      else expect((rec(res.body).memos as unknown[]).map((m) => rec(m).name)).not.toContain(memo.name);
     }
   });
 

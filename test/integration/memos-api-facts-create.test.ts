@@ -1,5 +1,6 @@
 /**
- * Executable facts about the real Memos v0.30.0 REST API that the sync client relies on:
+ * Executable facts about the real Memos REST API (v0.29.1 and v0.30.0, by MEMOS_VERSION;
+ * facts that differ are given for both with `onVersion`) that the sync client relies on:
  * creating, reading and deleting memos, ids, times and content length (§2, §3.1, §3.2, §3.5, §11).
  * One `it()` per claim of /work/shared/memos-api.md (section numbers in the titles), checked
  * with plain `fetch` against a fresh private instance. Where the server disagrees with the
@@ -16,6 +17,7 @@ import {
   call,
   createMemo,
   nowSecs,
+  onVersion,
   patchMemo,
   RFC3339_SECONDS,
   rec,
@@ -104,9 +106,13 @@ describe('§2/§3 memo create, get, delete', () => {
     expect(rec(res.body).code).toBe(6);
   });
 
-  it('§2/§11 memoId format: 1–36 of [A-Za-z0-9-], alphanumeric at both ends; 37 chars → 400', async () => {
-    const message =
-      'invalid UID: must be 1-36 characters, contain only letters, digits, or hyphens, and start and end with a letter or digit';
+  it('§2/§11 memoId format: 1–36 of [A-Za-z0-9-], alphanumeric at both ends; 37 chars → 400 (the message differs between 0.29 and 0.30)', async () => {
+    const message = onVersion({
+      '0.29.1':
+        'invalid ID format: must be 1-36 characters, alphanumeric and hyphens only, cannot start or end with hyphen',
+      '0.30.0':
+        'invalid UID: must be 1-36 characters, contain only letters, digits, or hyphens, and start and end with a letter or digit',
+    });
     for (const bad of [
       `${randomUUID()}a`,
       `-${randomUUID().slice(1)}`,

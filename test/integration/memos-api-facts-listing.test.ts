@@ -1,5 +1,6 @@
 /**
- * Executable facts about the real Memos v0.30.0 REST API that the sync client relies on:
+ * Executable facts about the real Memos REST API (v0.29.1 and v0.30.0, by MEMOS_VERSION;
+ * facts that differ are given for both with `onVersion`) that the sync client relies on:
  * listing, filters, paging and user stats (§4, §4.1, §6).
  * One `it()` per claim of /work/shared/memos-api.md (section numbers in the titles), checked
  * with plain `fetch` against a fresh private instance. Where the server disagrees with the
@@ -16,6 +17,7 @@ import {
   createMemo,
   listQuery,
   memoList,
+  onVersion,
   patchMemo,
   pool,
   rec,
@@ -24,9 +26,13 @@ import {
   type User,
   uidOf,
   useMemosInstance,
+  VERSION,
 } from './memos-api-facts/harness';
 
 useMemosInstance();
+
+/** A moment in a filter as this release compares times: an int until 0.29, a timestamp since 0.30. */
+const at = (seconds: number) => onVersion({ '0.29.1': String(seconds), '0.30.0': `timestamp(${seconds})` });
 
 describe('§4 listing and filters', () => {
   let lister: User;
@@ -68,11 +74,11 @@ describe('§4 listing and filters', () => {
     return keys.map((k) => names[k] ?? `missing ${k}`);
   }
 
-  it('§4.2 delta pull: creator + updated_ts >= timestamp(N), orderBy update_time asc (ties: newest id first), NORMAL', async () => {
+  it('§4.2 delta pull: creator + updated_ts >= N (0.29: epoch int; 0.30: timestamp(N)), orderBy update_time asc (ties: newest id first), NORMAL', async () => {
     const res = await call(
       'GET',
       listQuery({
-        filter: `creator == "users/lister" && updated_ts >= timestamp(${secs(T.b)})`,
+        filter: `creator == "users/lister" && updated_ts >= ${at(secs(T.b))}`,
         orderBy: 'update_time asc',
         pageSize: '1000',
       }),
@@ -88,7 +94,7 @@ describe('§4 listing and filters', () => {
     const res = await call(
       'GET',
       listQuery({
-        filter: `creator == "users/lister" && updated_ts >= timestamp(${secs(T.b)})`,
+        filter: `creator == "users/lister" && updated_ts >= ${at(secs(T.b))}`,
         orderBy: 'update_time asc',
         state: 'ARCHIVED',
       }),
@@ -104,7 +110,7 @@ describe('§4 listing and filters', () => {
     expect(memoList(res).memos).toEqual([]);
   });
 
-  it('§4.2 timestamp("RFC 3339") is equivalent to timestamp(epoch); >= is inclusive', async () => {
+  it('§4.2 0.30: timestamp("RFC 3339") is equivalent to timestamp(epoch); 0.29 has no timestamp form (400 int vs timestamp); >= is inclusive', async () => {
     const res = await call(
       'GET',
       listQuery({
@@ -113,7 +119,22 @@ describe('§4 listing and filters', () => {
       }),
       { token: lister.token },
     );
-    expect(memoList(res).memos.map((m) => m.name)).toEqual(n('p', 'c'));
+    if (VERSION === '0.30.0') expect(memoList(res).memos.map((m) => m.name)).toEqual(n('p', 'c'));
+    else {
+      expect(res.status).toBe(400);
+      expect(String(rec(res.body).message)).toContain(
+        "found no matching overload for '_>=_' applied to '(int, timestamp)'",
+      );
+      const epoch = await call(
+        'GET',
+        listQuery({
+          filter: `creator == "users/lister" && updated_ts >= ${secs(T.c)}`,
+          orderBy: 'update_time asc',
+        }),
+        { token: lister.token },
+      );
+      expect(memoList(epoch).memos.map((m) => m.name)).toEqual(n('p', 'c'));
+    }
   });
 
   it('§4.1 default order is create_time desc; comments are never listed', async () => {
@@ -125,13 +146,42 @@ describe('§4 listing and filters', () => {
     expect(list.some((m) => m.content.startsWith('comment'))).toBe(false);
   });
 
+  it('§4.1 a comment is never listed, whatever the filter, state or caller (its parent lists it as a COMMENT relation)', async () => {
+    const comment = memoList(await call('GET', `/api/v1/${names.a}/comments`, { token: lister.token }))
+      .memos[0];
+    if (!comment) throw new Error('the comment made in beforeAll is missing');
+    expect(comment.parent).toBe(names.a);
+    const archive = await patchMemo(uidOf(comment), 'state', { state: 'ARCHIVED' }, lister.token);
+    expect(archive.status).toBe(200);
+    const queries: Array<[Record<string, string>, string]> = [
+      [{}, lister.token],
+      [{ filter: 'creator == "users/lister"', pageSize: '1000' }, lister.token],
+      [{ filter: 'content.contains("comment")' }, lister.token],
+      [
+        { filter: `creator == "users/lister" && updated_ts >= ${at(0)}`, orderBy: 'update_time asc' },
+        lister.token,
+      ],
+      [{ state: 'ARCHIVED' }, lister.token],
+      [{}, server().admin.token],
+    ];
+    for (const [params, token] of queries) {
+      const listed = memoList(await call('GET', listQuery(params), { token })).memos.map((m) => m.name);
+      expect(listed, JSON.stringify(params)).not.toContain(comment.name);
+    }
+    await patchMemo(uidOf(comment), 'state', { state: 'NORMAL' }, lister.token);
+  });
+
   it('§4.1 visibility scoping: others see PUBLIC and PROTECTED memos of a user, never PRIVATE', async () => {
     const res = await call('GET', listQuery({ filter: 'creator == "users/lister"' }), { token: bob().token });
     expect(memoList(res).memos.map((m) => m.name)).toEqual(n('p', 'c'));
   });
 
-  it('§4.2 bare epoch comparison "updated_ts > N" → 400 (timestamp vs int)', async () => {
+  it('§4.2 bare epoch comparison "updated_ts > N": 400 on 0.30 (timestamp vs int), the form 0.29 takes', async () => {
     const res = await call('GET', listQuery({ filter: 'updated_ts > 1600000000' }));
+    if (VERSION === '0.29.1') {
+      expect(res.status).toBe(200);
+      return;
+    }
     expect(res.status).toBe(400);
     expect(rec(res.body).code).toBe(3);
     expect(String(rec(res.body).message)).toContain(
@@ -139,17 +189,17 @@ describe('§4 listing and filters', () => {
     );
   });
 
-  it('§4.2 now() → 400; now and now - duration() work', async () => {
-    const bad = await call('GET', listQuery({ filter: 'updated_ts > now()' }));
+  it('§4.2 relative times: 0.30 has the variable now (now() → 400) and durations; 0.29 the function now() (now → 400) and seconds', async () => {
+    const [badFilter, goodFilter] = onVersion({
+      '0.29.1': ['updated_ts > now', 'created_ts <= now() && created_ts > now() - 3600'],
+      '0.30.0': ['updated_ts > now()', 'created_ts <= now && created_ts > now - duration("1h")'],
+    });
+    const bad = await call('GET', listQuery({ filter: badFilter }));
     expect(bad.status).toBe(400);
     expect(String(rec(bad.body).message)).toContain("undeclared reference to 'now'");
-    const good = await call(
-      'GET',
-      listQuery({
-        filter: 'creator == "users/lister" && created_ts <= now && created_ts > now - duration("1h")',
-      }),
-      { token: lister.token },
-    );
+    const good = await call('GET', listQuery({ filter: `creator == "users/lister" && ${goodFilter}` }), {
+      token: lister.token,
+    });
     expect(memoList(good).memos).toHaveLength(5);
   });
 
@@ -222,11 +272,12 @@ describe('§4.1 paging', () => {
     expect(all.size).toBe(1001);
   });
 
-  it('default pageSize is 50; pageSize ≤ 0 also means 50', async () => {
+  it('default pageSize is 50 (0.29: 10); pageSize ≤ 0 also means the default', async () => {
+    const size = onVersion({ '0.29.1': 10, '0.30.0': 50 });
     for (const params of [{}, { pageSize: '0' }, { pageSize: '-5' }]) {
       const page = memoList(await call('GET', listQuery({ ...mine, ...params }), { token: bulk.token }));
-      expect(page.memos).toHaveLength(50);
-      expect(decodeToken(page.nextPageToken)).toEqual([0x08, 50, 0x10, 50]);
+      expect(page.memos).toHaveLength(size);
+      expect(decodeToken(page.nextPageToken)).toEqual([0x08, size, 0x10, size]);
     }
   });
 
@@ -250,7 +301,7 @@ describe('§4.1 paging', () => {
 });
 
 describe('§6 user stats', () => {
-  it('users/{u}:getStats shape; totalMemoCount counts NORMAL non-comment memos; pinnedMemos lists pins', async () => {
+  it('users/{u}:getStats shape; totalMemoCount counts NORMAL non-comment memos; pinnedMemos lists pins (0.29: as users/{u}/memos/{internal id}, not memo names)', async () => {
     const user = await server().createUser('stats', 'stats-pass-123');
     const opts = { token: user.token };
     const linked = await createMemo({ content: '[x](https://x.example) #s/a' }, opts);
@@ -282,7 +333,10 @@ describe('§6 user stats', () => {
     expect(stats).toMatchObject({
       name: 'users/stats/stats',
       totalMemoCount: 3,
-      pinnedMemos: [coded.name],
+      pinnedMemos: onVersion({
+        '0.29.1': [expect.stringMatching(/^users\/stats\/memos\/\d+$/)],
+        '0.30.0': [coded.name],
+      }),
       tagCount: { 's/a': 1, s: 1 },
       memoTypeStats: { linkCount: 1, codeCount: 1, todoCount: 1, undoCount: 1 },
     });

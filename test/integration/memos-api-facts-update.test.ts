@@ -1,5 +1,6 @@
 /**
- * Executable facts about the real Memos v0.30.0 REST API that the sync client relies on:
+ * Executable facts about the real Memos REST API (v0.29.1 and v0.30.0, by MEMOS_VERSION;
+ * facts that differ are given for both with `onVersion`) that the sync client relies on:
  * PATCH: update masks, update_time, mask inference and their quirks (§0.4, §3.3, §3.4).
  * One `it()` per claim of /work/shared/memos-api.md (section numbers in the titles), checked
  * with plain `fetch` against a fresh private instance. Where the server disagrees with the

@@ -1,12 +1,14 @@
 /**
- * Connecting through the sync controller to the real Memos v0.30.0 server: the version
- * check [V1], moving a notebook between accounts and servers only after asking [V2, A1]
- * (and what the Trash does with another account's memos [R4]), and the one-time exchange of
- * a username and password for a personal access token that Disconnect revokes [V3].
+ * Connecting through the sync controller to the real Memos server (MEMOS_VERSION): the
+ * version check [V1], moving a notebook between accounts and servers only after asking
+ * [V2, A1] (and what the Trash does with another account's memos [R4]), and the one-time
+ * exchange of a username and password for a personal access token that Disconnect revokes
+ * [V3].
  */
 import { describe, expect, it } from 'vitest';
 import type { ExistingMemosChoice } from '../../sync/controller';
 import { createTrash } from '../../sync/db/trash';
+import { memosVersionUnderTest } from '../helpers/memos-binary';
 import { type AppDevice, createAppDevice } from './helpers/app-device';
 import { shape, until } from './helpers/device';
 import { useMemosServer } from './helpers/server-suite';
@@ -54,61 +56,106 @@ const writes = (device: AppDevice) =>
   device.transport.log.filter((r) => r.method === 'POST' || r.method === 'PATCH' || r.method === 'DELETE');
 
 describe('version', () => {
-  it('[V1] the real server (it reports version "dev") is accepted', async () => {
+  it('[V1] the real server reports its release (no "v") and is accepted as tested', async () => {
     const account = await suite.account();
     const device = app();
     const connection = await connectWithToken(device, account);
     expect(connection.user).toBe(account.user);
     const profile = device.transport.requests('GET', '/api/v1/instance/profile');
-    expect(JSON.parse(profile[0]?.responseText ?? '{}')).toMatchObject({ version: 'dev' });
+    expect(JSON.parse(profile[0]?.responseText ?? '{}')).toMatchObject({ version: memosVersionUnderTest() });
     await device.settle();
     expect(await device.status()).toMatchObject({ phase: 'idle', lastSyncAt: expect.any(Number) });
+    expect(await device.meta.server()).toMatchObject({
+      version: memosVersionUnderTest(),
+      support: 'tested',
+      description: `Memos ${memosVersionUnderTest()}: tested with Memos 0.29.1 and 0.30.0.`,
+    });
   });
 
-  it('[V1] a server reporting 0.29.1 gets "unsupported Memos version 0.29.1" and nothing is stored', async () => {
+  it('[V1] a server older than supported gets one sentence naming the oldest supported version; nothing is stored', async () => {
     const account = await suite.account();
     const device = app();
     device.transport.on({
       path: '/api/v1/instance/profile',
-      respond: () => Response.json({ version: '0.29.1', needsSetup: false }),
+      respond: () => Response.json({ version: '0.28.2' }),
     });
     const result = await device.controller.connect({ serverUrl: suite.baseUrl, token: account.token });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.kind).toBe('unsupported-version');
-    expect(result.error.message).toMatch(/^unsupported Memos version 0\.29\.1/);
+    expect(result.error).toMatchObject({
+      kind: 'unsupported-version',
+      message: 'Memos 0.28.2 is older than this app supports; it needs Memos 0.29.0 or newer.',
+    });
     expect(await device.meta.connection()).toBeUndefined();
     expect(device.transport.log.map((r) => r.path)).toEqual(['/api/v1/instance/profile']);
   });
 });
 
 describe('version, as other servers would report it', () => {
-  const profiles: Array<[string, number, string | undefined]> = [
-    ['0.30.1', 200, undefined],
-    ['v0.31.0', 200, undefined],
-    ['0.29.1', 200, 'unsupported Memos version 0.29.1'],
-    ['0.25.0', 200, 'unsupported Memos version 0.25.0'],
-    ['(no profile endpoint)', 404, 'unsupported Memos version (older than 0.26)'],
+  // What the profile says at connect time (then the real server answers the passes, so its
+  // real version replaces it: the capabilities are derived again on every pass).
+  const accepted: Array<[string, unknown, string]> = [
+    ['0.30.1', '0.30.1', '0.30.1'],
+    ['0.29.0', '0.29.0', '0.29.0'],
+    ['v0.31.0', 'v0.31.0', '0.31.0'],
+    ['26.10 (calendar version)', '26.10', '26.10'],
+    ['dev', 'dev', 'dev'],
+    ['garbage', 'banana', 'banana'],
+    ['no version at all', undefined, 'unknown'],
   ];
-  it.each(profiles)('[V1] a server reporting %s', async (version, status, refusal) => {
+  it.each(accepted)(
+    '[V1] a server reporting %s is accepted, and the next pass follows the real version',
+    async (_, version, shown) => {
+      const account = await suite.account();
+      const device = app();
+      device.transport.on({
+        path: '/api/v1/instance/profile',
+        respond: () => Response.json(version === undefined ? { demo: false } : { version }),
+      });
+      await connectWithToken(device, account);
+      await device.settle();
+      expect(await device.status()).toMatchObject({ phase: 'idle', lastSyncAt: expect.any(Number) });
+      expect(await device.meta.server()).toMatchObject({
+        version: memosVersionUnderTest(),
+        support: 'tested',
+        changedFrom: shown,
+      });
+    },
+  );
+
+  const refused: Array<[string, number, unknown, string]> = [
+    [
+      '0.28.2',
+      200,
+      '0.28.2',
+      'Memos 0.28.2 is older than this app supports; it needs Memos 0.29.0 or newer.',
+    ],
+    [
+      '0.25.0',
+      200,
+      '0.25.0',
+      'Memos 0.25.0 is older than this app supports; it needs Memos 0.29.0 or newer.',
+    ],
+    [
+      '(no profile endpoint)',
+      404,
+      undefined,
+      'This server has no /api/v1/instance/profile, so it runs Memos older than 0.26; this app needs Memos 0.29.0 or newer.',
+    ],
+  ];
+  it.each(refused)('[V1] a server reporting %s is refused', async (_, status, version, refusal) => {
     const account = await suite.account();
     const device = app();
     device.transport.on({
       path: '/api/v1/instance/profile',
       respond: () =>
         status === 200
-          ? Response.json({ version, needsSetup: false })
+          ? Response.json({ version })
           : Response.json({ code: 5, message: 'Not Found' }, { status }),
     });
     const result = await device.controller.connect({ serverUrl: suite.baseUrl, token: account.token });
-    if (refusal === undefined) {
-      expect(result.ok).toBe(true);
-      await device.settle();
-      return;
-    }
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatchObject({ kind: 'unsupported-version' });
-    if (!result.ok) expect(result.error.message.startsWith(refusal)).toBe(true);
+    if (!result.ok) expect(result.error).toMatchObject({ kind: 'unsupported-version', message: refusal });
     expect(await device.meta.connection()).toBeUndefined();
   });
 });

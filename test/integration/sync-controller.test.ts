@@ -1,5 +1,5 @@
 /**
- * The sync controller end to end in Node against the real Memos v0.30.0 server, with
+ * The sync controller end to end in Node against the real Memos (MEMOS_VERSION), with
  * injected virtual timers: connect and start [T1, P4], the debounced local-change trigger
  * [T1], live events over the real SSE stream [P5], backoff after a failure and a refused
  * token [T2, S1], and held mass deletions answered by the user [S3].

@@ -1,5 +1,5 @@
 /**
- * Creating memos against the real Memos v0.30.0 server: identity [I1], the outbox order and
+ * Creating memos against the real Memos (MEMOS_VERSION): identity [I1], the outbox order and
  * coalescing [O2], create with the original time and retries [C1], the pin/state follow-up
  * [C2], lost or duplicated create answers [C3, U2], re-creation after a remote delete [C4],
  * and memos the server rejects [O4]. Each test uses its own account on the file's instance.

@@ -1,5 +1,5 @@
 /**
- * Deletes against the real Memos v0.30.0 server: remote deletes reach the device only on
+ * Deletes against the real Memos (MEMOS_VERSION): remote deletes reach the device only on
  * evidence [D1], local deletes [D2], delete against a remote edit [D3, also during an
  * in-flight push: O3], deletes on both sides [D4], and the Trash every removal goes to,
  * with Restore putting a memo back on the server under its own name [R1–R5].

@@ -1,6 +1,7 @@
 /**
  * The seeded 3-device fuzz of test/unit/sync-fuzz/ (same simulator, ops, faults and
- * invariants) against a REAL Memos v0.30.0 server instead of the in-memory fake: one
+ * invariants) against a REAL Memos server (MEMOS_VERSION; 40 seeds on the default v0.30.0,
+ * 12 on other releases, to keep their leg of `npm test` short) instead of the in-memory fake: one
  * instance for this file, fresh users and uid prefix per seed (sync-fuzz-real/real-server.ts
  * says what is real and what is emulated). The devices reach Memos through a fault-injecting
  * loopback proxy (sync-fuzz-real/fault-proxy.ts): dropped requests and responses, duplicate
@@ -11,6 +12,7 @@
  * Replays repeat every choice of the run; the server's clock and generated ids are its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MEMOS_VERSION, memosVersionUnderTest } from '../helpers/memos-binary';
 import { type MemosInstance, startMemos } from '../helpers/memos-instance';
 import { coverage, describeFailure, runSeed, shrinkSteps } from '../unit/sync-fuzz/run-seed';
 import type { FuzzConfig } from '../unit/sync-fuzz/world';
@@ -20,7 +22,9 @@ import regressions from './sync-fuzz-real/regressions.json';
 
 const FIRST_SEED = 1;
 /** SYNC_FUZZ_REAL_COUNT=n runs more seeds (a larger budget for a nightly run). */
-const SEED_COUNT = Number(process.env.SYNC_FUZZ_REAL_COUNT ?? 40);
+const SEED_COUNT = Number(
+  process.env.SYNC_FUZZ_REAL_COUNT ?? (memosVersionUnderTest() === DEFAULT_MEMOS_VERSION ? 40 : 12),
+);
 /** The fake's scenario length; a seed takes about a second of real HTTP and SQLite here. */
 const STEPS = 45;
 

@@ -1,5 +1,5 @@
 /**
- * Safety against the real Memos v0.30.0 server: the credential is verified before anything
+ * Safety against the real Memos (MEMOS_VERSION): the credential is verified before anything
  * is trusted [S1] and still names the connected account [S5], faults in the middle of a
  * pass lose nothing [S2], mass removals wait for the user, also when they come as a drip
  * [S3], removals go to the Trash [R1], and deletions are confirmed one by one and after a
@@ -46,6 +46,7 @@ describe('credentials', () => {
     expect(report.ok).toBe(false);
     expect(report.error?.kind).toBe('unauthorized');
     expect(device.transport.log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /api/v1/instance/profile 200',
       'GET /api/v1/auth/me 401',
     ]);
     expect(await device.memos()).toEqual(before);
@@ -84,7 +85,10 @@ describe('the account a token names', () => {
       expected: other.user,
       actual: account.user,
     });
-    expect(device.transport.log.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/auth/me']);
+    expect(device.transport.log.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/instance/profile',
+      'GET /api/v1/auth/me',
+    ]);
     expect(await device.outbox()).toHaveLength(1);
     expect(await device.meta.status()).toMatchObject({
       phase: 'error',
@@ -112,7 +116,9 @@ describe('faults in the middle of a pass', () => {
   it.each(cases)(
     '[S2] %s on %s: nothing is lost and the next pass converges',
     async (fault, _where, path, nth) => {
-      const { account, device } = await suite.solo({ timeoutMs: 400 });
+      // Short, so a timeout fault ends fast; long enough for a real answer on a busy 2-core CI
+      // (400 ms timed real requests out here under load, on either Memos).
+      const { account, device } = await suite.solo({ timeoutMs: 1_500 });
       const [gone, changed, edited, removed] = await syncedDevice(account, device, [
         'gone on the server',
         'changed on the server',

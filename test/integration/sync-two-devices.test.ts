@@ -1,6 +1,6 @@
 /**
  * Two devices (two local stores) and the official web UI editing one account on the real
- * Memos v0.30.0 server: interleaved offline creates, edits, deletes, archives and pins,
+ * Memos (MEMOS_VERSION): interleaved offline creates, edits, deletes, archives and pins,
  * synced in various orders. After quiescence both devices equal the server and no edit is
  * lost (each is on the server or in a visible conflict). Scripted scenarios name the rules
  * they exercise; a seeded random walk (fast-check, with transport faults) covers the orders

@@ -1,5 +1,5 @@
 /**
- * Updates and merges against the real Memos v0.30.0 server: the minimal PATCH [U1], field
+ * Updates and merges against the real Memos (MEMOS_VERSION): the minimal PATCH [U1], field
  * and text merges [M1–M3], unmergeable content [M4, M5] and edits made while a push is in
  * flight [O3]. The "other side" is the official web UI of the same account (plain fetch).
  */

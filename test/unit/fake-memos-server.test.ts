@@ -51,12 +51,24 @@ function failure<T>(result: ApiResult<T>) {
 }
 
 const name = (uid: string) => `memos/${uid}` as MemoName;
-const mine = (user = 'alice', extra = ''): ListQuery => ({
-  filter: `creator == "users/${user}"${extra}`,
+const mine = (user = 'alice', time?: ListQuery['time']): ListQuery => ({
+  creator: `users/${user}`,
   state: 'NORMAL',
-  orderBy: 'update_time asc',
+  order: 'update_time',
+  ...(time ? { time } : {}),
   pageSize: 1000,
 });
+
+/** ListMemos with a filter and order the client never sends (raw query parameters). */
+async function rawList(
+  raw: (path: string, init?: RequestInit & { token?: string }) => Promise<Response>,
+  token: string,
+  params: Record<string, string>,
+): Promise<{ status: number; names: string[] }> {
+  const response = await raw(`/api/v1/memos?${new URLSearchParams(params).toString()}`, { token });
+  const body = (await response.json()) as { memos?: Array<{ name: string }> };
+  return { status: response.status, names: (body.memos ?? []).map((m) => m.name) };
+}
 
 describe('fake Memos server: identity and auth', () => {
   it('answers the profile, auth/me and a password → PAT exchange', async () => {
@@ -264,7 +276,7 @@ describe('fake Memos server: update and delete', () => {
 
 describe('fake Memos server: listing', () => {
   it('filters by creator and CEL timestamps; a bare int comparison is 400', async () => {
-    const { server, alice, bob } = setup();
+    const { server, alice, bob, raw, aliceToken } = setup();
     value(await alice.create('a1', { content: 'a1', visibility: 'PRIVATE', createTime: T0 }));
     server.clock.advance(5_000);
     value(await alice.create('a2', { content: 'a2', visibility: 'PRIVATE', createTime: T0 }));
@@ -272,35 +284,34 @@ describe('fake Memos server: listing', () => {
     value(await bob.create('b2', { content: 'b2', visibility: 'PRIVATE', createTime: T0 }));
     const since = Math.floor(T0 / 1000) + 5;
     expect(
-      value(await alice.list(mine('alice', ` && updated_ts >= timestamp(${since})`))).memos.map(
-        (m) => m.name,
-      ),
+      value(await alice.list(mine('alice', { op: '>=', seconds: since }))).memos.map((m) => m.name),
     ).toEqual(['memos/a2']);
     expect(
-      value(await alice.list(mine('alice', ` && updated_ts == timestamp(${since - 5})`))).memos.map(
-        (m) => m.name,
-      ),
+      value(await alice.list(mine('alice', { op: '==', seconds: since - 5 }))).memos.map((m) => m.name),
     ).toEqual(['memos/a1']);
-    expect(failure(await alice.list(mine('alice', ` && updated_ts >= ${since}`))).kind).toBe('invalid');
+    const filter = (time: string) => ({ filter: `creator == "users/alice" && updated_ts >= ${time}` });
+    expect(await rawList(raw, aliceToken, filter(`timestamp(${since})`))).toEqual({
+      status: 200,
+      names: ['memos/a2'],
+    });
+    expect((await rawList(raw, aliceToken, filter(String(since)))).status).toBe(400);
     // Without a creator filter: own memos plus other users' PUBLIC/PROTECTED ones.
-    const all = value(
-      await alice.list({ filter: '', state: 'NORMAL', orderBy: 'create_time desc', pageSize: 10 }),
-    );
-    expect(all.memos.map((m) => m.name).sort()).toEqual(['memos/a1', 'memos/a2', 'memos/b1']);
+    const all = await rawList(raw, aliceToken, { orderBy: 'create_time desc', pageSize: '10' });
+    expect(all.names.sort()).toEqual(['memos/a1', 'memos/a2', 'memos/b1']);
   });
 
   it('orders by time with the id-desc tie-break, lists ARCHIVED separately and excludes comments', async () => {
-    const { server, alice } = setup();
+    const { server, alice, raw, aliceToken } = setup();
     for (const uid of ['t1', 't2', 't3'])
       value(await alice.create(uid, { content: uid, visibility: 'PRIVATE', createTime: T0 }));
     server.webUi('alice').comment('t1', 'a comment');
     value(await alice.update(name('t2'), { state: 'ARCHIVED' }, ['state']));
-    const asc = value(await alice.list({ ...mine(), orderBy: 'create_time asc' }));
+    const asc = value(await alice.list({ ...mine(), order: 'create_time' }));
     expect(asc.memos.map((m) => m.name)).toEqual(['memos/t3', 'memos/t1']);
     expect(value(await alice.list({ ...mine(), state: 'ARCHIVED' })).memos.map((m) => m.name)).toEqual([
       'memos/t2',
     ]);
-    expect(failure(await alice.list({ ...mine(), orderBy: 'display_time desc' })).kind).toBe('invalid');
+    expect((await rawList(raw, aliceToken, { orderBy: 'display_time desc' })).status).toBe(400);
   });
 
   it('pages by offset with opaque tokens: default 50, at most 1000', async () => {
@@ -489,5 +500,79 @@ describe('fake Memos server: agrees with responses recorded from the real server
     ui.remove(uid);
     server.sse.disconnectAll();
     expect(await response.text()).toBe(fixture('sse-sample.txt'));
+  });
+});
+
+describe('fake Memos server: the 0.29 profile, as the facts recorded v0.29.1', () => {
+  it('answers anonymous reads without an instance URL; protected methods refuse in JSON', async () => {
+    const { server, raw, alice, anon } = setup({ profile: '0.29' });
+    value(await alice.create('pub-1', { content: 'public', visibility: 'PUBLIC', createTime: T0 }));
+    value(await alice.create('priv-1', { content: 'private', visibility: 'PRIVATE', createTime: T0 }));
+    expect(value(await anon.list(mine())).memos.map((m) => m.name)).toEqual(['memos/pub-1']);
+    const me = await raw('/api/v1/auth/me', { token: 'memos_pat_unknown' });
+    expect(me.status).toBe(401);
+    expect(await me.json()).toEqual({ code: 16, message: 'user not found', details: [] });
+    expect(failure(await anon.get(name('priv-1'))).kind).toBe('unauthorized');
+    expect(await (await server.fetch('http://memos.test/api/v1/instance/profile')).json()).not.toHaveProperty(
+      'needsSetup',
+    );
+  });
+
+  it('filters compare times with ints (a timestamp is the 400) and lists 10 memos by default', async () => {
+    const { server, raw, aliceToken } = setup({ profile: '0.29' });
+    const web = server.webUi('alice');
+    for (let i = 0; i < 12; i++) web.create(`memo ${i}`);
+    const since = Math.floor(T0 / 1000);
+    const filter = (time: string) => ({ filter: `creator == "users/alice" && updated_ts >= ${time}` });
+    expect((await rawList(raw, aliceToken, filter(String(since)))).names).toHaveLength(10);
+    expect((await rawList(raw, aliceToken, filter(`timestamp(${since})`))).status).toBe(400);
+    expect((await rawList(raw, aliceToken, { filter: 'created_ts <= now()' })).status).toBe(200);
+  });
+});
+
+describe('fake Memos server: the 0.31 profile, from its published API', () => {
+  it('has SPACE memos (readable by their author only here) and comments with their own lives', async () => {
+    const { server, bob } = setup({ profile: '0.31' });
+    const ui = server.webUi('alice');
+    const spaced = ui.create('in a space', 'PUBLIC');
+    ui.moveToSpace(spaced.uid, 'spaces/team');
+    expect(server.memo(spaced.uid)).toMatchObject({ visibility: 'SPACE', space: 'spaces/team' });
+    expect(failure(await bob.get(name(spaced.uid))).kind).toBe('forbidden');
+    const parent = ui.create('parent', 'PUBLIC');
+    const comment = ui.comment(parent.uid, 'mine alone');
+    expect(comment.visibility).toBe('PRIVATE');
+    ui.remove(parent.uid);
+    expect(server.memo(comment.uid)).toBeDefined();
+  });
+
+  it('refuses a PATCH without updateMask, and answers 429 with Retry-After over its rate limit', async () => {
+    const { server, raw, aliceToken } = setup({ profile: '0.31' });
+    const memo = server.webUi('alice').create('to edit');
+    const patch = await raw(`/api/v1/memos/${memo.uid}`, {
+      method: 'PATCH',
+      token: aliceToken,
+      body: JSON.stringify({ content: 'inferred' }),
+    });
+    expect(await patch.json()).toEqual({ code: 3, message: 'update mask is required', details: [] });
+    let refused: Response | undefined;
+    for (let i = 0; i < 200 && !refused; i++) {
+      const response = await raw('/api/v1/auth/me', { token: aliceToken });
+      if (response.status === 429) refused = response;
+    }
+    expect(refused?.headers.get('Retry-After')).toMatch(/^\d+$/);
+    expect(await refused?.json()).toMatchObject({ code: 8, message: 'too many requests, try again later' });
+  });
+
+  it('disconnects a subscriber whose 32-event buffer is full instead of dropping the event', async () => {
+    const { server, aliceToken } = setup({ profile: '0.31' });
+    const response = await server.fetch('http://memos.test/api/v1/sse', {
+      headers: { Authorization: `Bearer ${aliceToken}` },
+    });
+    const ui = server.webUi('alice');
+    for (let i = 0; i < 40; i++) ui.create(`burst ${i}`);
+    expect(server.sse.overflowDisconnects).toBe(1);
+    expect(server.sse.overflowDrops).toBe(0);
+    const text = await response.text();
+    expect(text.match(/^data: /gm)?.length).toBeLessThan(40);
   });
 });

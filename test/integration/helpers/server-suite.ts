@@ -1,5 +1,5 @@
 /**
- * Per-file wiring for the sync integration suites: one real Memos v0.30.0 instance per test
+ * Per-file wiring for the sync integration suites: one real Memos (MEMOS_VERSION) per test
  * file (started in beforeAll, stopped in afterAll), a fresh account per test (so tests
  * sharing the instance never see each other's memos), and devices that are disposed after
  * each test. Call `useMemosServer()` once at the top level of a test file.

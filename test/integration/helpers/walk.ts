@@ -94,10 +94,11 @@ export interface Ledger {
   check(): Promise<void>;
 }
 
-const VISIBILITY_CYCLE: Record<Visibility, Visibility> = {
+const VISIBILITY_CYCLE: Record<Visibility | 'SPACE', Visibility> = {
   PRIVATE: 'PROTECTED',
   PROTECTED: 'PUBLIC',
   PUBLIC: 'PRIVATE',
+  SPACE: 'PRIVATE',
 };
 
 let walks = 0;

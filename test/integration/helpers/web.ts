@@ -246,14 +246,35 @@ export async function mintToken(
     throw new Error(`could not mint a PAT: ${JSON.stringify(body)}`);
   const token = body.token;
   const resource = String(body.personalAccessToken.name);
+  const listed = async (): Promise<boolean> => {
+    const res = await fetch(`${memos.baseUrl}/api/v1/${account.user}/personalAccessTokens`, {
+      headers: { Authorization: `Bearer ${jwt}` },
+    });
+    const list: unknown = await res.json();
+    const tokens =
+      isRecord(list) && Array.isArray(list.personalAccessTokens) ? list.personalAccessTokens : [];
+    return tokens.some((t) => isRecord(t) && t.name === resource);
+  };
   return {
     token,
     async revoke() {
-      const res = await fetch(`${memos.baseUrl}/api/v1/${resource}`, {
-        method: 'DELETE',
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      if (res.status !== 200) throw new Error(`revoking ${resource} → ${res.status}: ${await res.text()}`);
+      // Memos 0.29 writes a PAT's last-use time after answering, as a rewrite of the whole
+      // token list: one still in flight can bring a just-revoked token back (0.30 locks it).
+      // So revoke with the session's JWT, and again until the token stays gone.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const res = await fetch(`${memos.baseUrl}/api/v1/${resource}`, {
+          method: 'DELETE',
+          headers: { Authorization: `Bearer ${jwt}` },
+        });
+        if (res.status !== 200 && res.status !== 404)
+          throw new Error(`revoking ${resource} → ${res.status}: ${await res.text()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (!(await listed())) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          if (!(await listed())) return;
+        }
+      }
+      throw new Error(`${resource} keeps coming back after being revoked`);
     },
   };
 }

@@ -1,12 +1,41 @@
 /**
- * Shared harness for the executable facts about the real Memos v0.30.0 REST API
- * (test/integration/memos-api-facts-*.test.ts): plain `fetch` helpers, the memo shape the
- * facts read, and one fresh private instance (no --instance-url) per test file, with a
- * second user, bob. Independent of sync/api (the code those facts justify).
+ * Shared harness for the executable facts about the real Memos REST API, as each tested
+ * release has it (test/integration/memos-api-facts-*.test.ts; the release is MEMOS_VERSION,
+ * default v0.30.0): plain `fetch` helpers, the memo shape the facts read, `onVersion` for
+ * the facts that differ between releases, and one fresh private instance (no
+ * --instance-url) per test file, with a second user, bob. Independent of sync/api (the code
+ * those facts justify).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { memosVersionUnderTest } from '../../helpers/memos-binary';
 import { type MemosInstance, startMemos } from '../../helpers/memos-instance';
+
+/** The releases these facts are recorded for. */
+export type TestedVersion = '0.29.1' | '0.30.0';
+const TESTED: readonly TestedVersion[] = ['0.29.1', '0.30.0'];
+
+function testedVersion(): TestedVersion {
+  const version = memosVersionUnderTest();
+  const tested = TESTED.find((v) => v === version);
+  if (!tested) {
+    throw new Error(
+      `The API facts are recorded for Memos ${TESTED.join(' and ')}; MEMOS_VERSION=${version} has none. Record its facts first.`,
+    );
+  }
+  return tested;
+}
+
+/** The release this run checks. */
+export const VERSION: TestedVersion = testedVersion();
+
+/**
+ * A fact that differs between releases, given for each (FINDINGS.md "Version differences"
+ * lists every one with the test that asserts it).
+ */
+export function onVersion<T>(facts: Record<TestedVersion, T>): T {
+  return facts[VERSION];
+}
 
 export interface Res {
   status: number;

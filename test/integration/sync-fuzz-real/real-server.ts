@@ -1,5 +1,5 @@
 /**
- * The server side of a fuzz world on a REAL Memos v0.30 instance (a ServerHandle, see
+ * The server side of a fuzz world on a REAL Memos 0.29 or 0.30 (a ServerHandle, see
  * test/unit/sync-fuzz/server-handle.ts). Each world gets fresh users on the shared instance
  * (alice, whose notebook the devices mirror, and bob) and its own uid prefix, so seeds never
  * see each other's memos or uids. The devices' faults and interleavings stay in the
@@ -13,6 +13,10 @@
  *  - Token revocation: real. The devices' PAT is deleted through the API; restoring access
  *    mints a new PAT (the user reconnects), which the transport sends from then on. The web
  *    UI and the observer use alice's own, separate PAT (the web UI's session is not revoked).
+ *    Device PATs are minted and revoked with a session token, and each change is checked
+ *    until it holds: Memos 0.29 rewrites a user's whole token list after every use of one of
+ *    them (to stamp its last use), so a token minted or revoked meanwhile can vanish or come
+ *    back (0.30 serializes those writes).
  *  - Live events: emulated. The real stream's arrival timing is not deterministic, so a
  *    FakeSseHub (same frames, routing, buffer and injected faults as the fake's) is fed with
  *    the memo writes that really reached the server: devices' 200 answers seen below their
@@ -21,7 +25,7 @@
  *    clock is real time (it cannot be jumped), so update times follow real seconds.
  *  - Public instance: not available (the instance has no --instance-url): refused.
  *  - Final state: alice's memos listed (NORMAL and ARCHIVED) with alice's own PAT: an admin
- *    PAT does not list another user's PRIVATE or ARCHIVED memos on v0.30.
+ *    PAT does not list another user's PRIVATE or ARCHIVED memos on v0.29 and v0.30.
  */
 import type { FetchLike } from '../../../sync/api/http-client';
 import type { Visibility } from '../../../sync/core/memo';
@@ -30,7 +34,7 @@ import { FakeSseHub, type SseEvent } from '../../fakes/fake-memos-sse';
 import type { MemosInstance } from '../../helpers/memos-instance';
 import type { ServerFactory, ServerHandle, ServerMemo, WebUi } from '../../unit/sync-fuzz/server-handle';
 import { startFaultProxy, WIRE_FAULTS } from './fault-proxy';
-import { listAll, mintToken, type Rest, rest, webCalls } from './rest';
+import { listAll, mintToken, type Rest, rest, signIn, tokenNames, webCalls } from './rest';
 
 /** The world clock's start (device clocks are offset from it); the server keeps real time. */
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
@@ -48,6 +52,40 @@ function memoUid(pathname: string): string | undefined {
 function creationOrder(memo: ServerMemo): number {
   const match = /\bnew-(\d+)\b/.exec(memo.content);
   return match?.[1] === undefined ? Number.MAX_SAFE_INTEGER : Number(match[1]);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Minting and revoking the devices' PAT so that the change holds: made with a session token
+ * (no PAT use of its own), then checked twice, 150 ms apart, and made again if a token-list
+ * rewrite of Memos 0.29 undid it.
+ */
+async function deviceTokens(baseUrl: string, username: string, password: string) {
+  const manage = rest(baseUrl, await signIn(baseUrl, username, password));
+  const holds = async (check: (names: Set<string>) => boolean) => {
+    for (let i = 0; i < 2; i++) {
+      await pause(150);
+      if (!check(await tokenNames(manage, username))) return false;
+    }
+    return true;
+  };
+  return {
+    async mint(): Promise<{ name: string; token: string }> {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const minted = await mintToken(manage, username);
+        if (await holds((names) => names.has(minted.name))) return minted;
+      }
+      throw new Error(`a new token of ${username} keeps vanishing`);
+    },
+    async revoke(name: string): Promise<void> {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        if ((await tokenNames(manage, username)).has(name)) await manage.call('DELETE', name);
+        if (await holds((names) => !names.has(name))) return;
+      }
+      throw new Error(`${name} keeps coming back after being revoked`);
+    },
+  };
 }
 
 /** One server handle per world; worlds on the same instance get distinct users and uid prefixes. */
@@ -75,7 +113,8 @@ async function createRealServer(
   const bobUser = await instance.createUser(`bob-${n}`, `bob-pass-${n}`);
   const aliceWeb = rest(baseUrl, aliceUser.token);
   const bobWeb = rest(baseUrl, bobUser.token);
-  let device = await mintToken(aliceWeb, aliceUser.username);
+  const tokens = await deviceTokens(baseUrl, aliceUser.username, `alice-pass-${n}`);
+  let device = await tokens.mint();
   let revoked = false;
   const sse = new FakeSseHub();
   let writes = 0;
@@ -184,8 +223,8 @@ async function createRealServer(
     churnSeq: (uid) => churn.get(uid) ?? -1,
     async setTokenRevoked(next) {
       if (next === revoked) return;
-      if (next) await aliceWeb.call('DELETE', device.name);
-      else device = await mintToken(aliceWeb, aliceUser.username);
+      if (next) await tokens.revoke(device.name);
+      else device = await tokens.mint();
       revoked = next;
     },
     async dispose() {

@@ -1,5 +1,5 @@
 /**
- * Plain REST calls to a real Memos v0.30 server for the real-server fuzz harness: what the
+ * Plain REST calls to a real Memos server (0.29 or 0.30) for the real-server fuzz harness: what the
  * official web UI does (create, content edits with update_time, pin/archive/visibility
  * without it, an explicit old update_time, delete), minting and revoking personal access
  * tokens, and listing one user's memos as the server holds them. Independent of sync/api
@@ -12,6 +12,20 @@ import type { ServerMemo } from '../../unit/sync-fuzz/server-handle';
 
 export interface Rest {
   call(method: string, path: string, body?: unknown): Promise<unknown>;
+}
+
+/** A session access token (15 minutes) from username and password. */
+export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/auth/signin`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ passwordCredentials: { username, password } }),
+  });
+  const body: unknown = await response.json();
+  const token = isRecord(body) ? body.accessToken : undefined;
+  if (response.status !== 200 || typeof token !== 'string')
+    throw new Error(`sign-in of ${username} → HTTP ${response.status}: ${JSON.stringify(body)}`);
+  return token;
 }
 
 export function rest(baseUrl: string, token: string): Rest {
@@ -89,6 +103,14 @@ export const webCalls = {
 };
 
 /** Mints a non-expiring PAT for `username` (authenticated as that user); returns its name and value. */
+/** The resource names of `username`'s personal access tokens. */
+export async function tokenNames(api: Rest, username: string): Promise<Set<string>> {
+  const listed = await api.call('GET', `users/${encodeURIComponent(username)}/personalAccessTokens`);
+  const tokens =
+    isRecord(listed) && Array.isArray(listed.personalAccessTokens) ? listed.personalAccessTokens : [];
+  return new Set(tokens.flatMap((t) => (isRecord(t) && isString(t.name) ? [t.name] : [])));
+}
+
 export async function mintToken(api: Rest, username: string): Promise<{ name: string; token: string }> {
   const created = await api.call('POST', `users/${encodeURIComponent(username)}/personalAccessTokens`, {
     description: 'sync fuzz devices',

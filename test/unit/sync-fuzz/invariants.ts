@@ -35,7 +35,10 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
   for (const device of world.devices) {
     const { db } = device.parts;
     const locals = await db.memos.toArray();
-    const rejected = new Set(locals.filter((m) => m.syncIssue).map((m) => m.name as string));
+    // A memo the server may still take (a FAILED_PRECONDITION) must have converged: not exempt.
+    const rejected = new Set(
+      locals.filter((m) => m.syncIssue && !m.syncIssue.retry).map((m) => m.name as string),
+    );
     for (const memo of locals) if (memo.syncIssue) for (const t of tokensOf(memo.content)) visible.add(t);
     for (const record of await db.conflicts.toArray()) {
       for (const t of tokensOf(record.localContent)) visible.add(t);

@@ -4,7 +4,8 @@
  * the official web UI on the server (content edits that bump update_time; pin, archive and
  * visibility that do not; deletes; creates; an explicit old update_time), another user
  * (bob) whose public memos show up in unfiltered lists, sync passes (delta or full, with
- * live-event hints), clock jumps, live-stream cuts and device restarts. Every content
+ * live-event hints), clock jumps, live-stream cuts and device restarts; on a 0.31 server
+ * also moves into a Space and comments (which are memos of their own there). Every content
  * change goes through the ledger: new tokens are recorded, vanished ones are marked as
  * removed by the actor whose copy held them.
  */
@@ -127,16 +128,13 @@ export function serverStep(world: World): MaybePromise<void> {
 function serverAction(world: World, memos: readonly ServerMemo[]): MaybePromise<void> {
   const memo = world.prng.pick(memos.filter((m) => m.uid !== world.lockedUid));
   const ui = world.alice;
-  const kind = world.prng.weighted({
-    edit: 8,
-    scalar: 6,
-    delete: 2,
-    create: 3,
-    oldTime: 1,
-    bob: 1,
-    bulk: 0.6,
-    purge: 0.6,
-  });
+  const actions = { edit: 8, scalar: 6, delete: 2, create: 3, oldTime: 1, bob: 1, bulk: 0.6, purge: 0.6 };
+  // Only a newer server adds actions: the 0.30 seeds draw exactly what they always drew.
+  const newer = world.server.newer;
+  const kind: keyof typeof actions | 'space' | 'comment' = newer
+    ? world.prng.weighted({ ...actions, space: 1, comment: 1.5 })
+    : world.prng.weighted(actions);
+  if (newer && memo && (kind === 'space' || kind === 'comment')) return newerAction(world, newer, memo, kind);
   if (kind === 'bulk') {
     const made = each(Array.from({ length: 12 }), () => {
       const content = newContent(world);
@@ -193,6 +191,29 @@ function serverAction(world: World, memos: readonly ServerMemo[]): MaybePromise<
         ? ui.setVisibility(memo.uid, visibility)
         : undefined;
   return andThen(set, () => world.log(`web set ${label} ${JSON.stringify(patch)} (no update_time bump)`));
+}
+
+/** 0.31: a move into a Space, or a comment made or edited in the web UI. */
+function newerAction(
+  world: World,
+  newer: NonNullable<World['server']['newer']>,
+  memo: ServerMemo,
+  kind: 'space' | 'comment',
+): MaybePromise<void> {
+  const label = shortName(memo.uid);
+  if (kind === 'space') {
+    return andThen(newer.moveToSpace(memo.uid), () => world.log(`web move ${label} into a Space (SPACE)`));
+  }
+  const existing = world.prng.chance(0.4) ? world.prng.pick(world.comments) : undefined;
+  if (existing !== undefined) {
+    return andThen(newer.editComment(existing, `comment ${world.step}, edited`), () =>
+      world.log(`web comment ${existing.slice(0, 5)} edited`),
+    );
+  }
+  return andThen(newer.comment(memo.uid, `comment on ${label}`), (uid) => {
+    world.comments.push(uid);
+    world.log(`web comment ${uid.slice(0, 5)} on ${label}`);
+  });
 }
 
 export async function syncStep(world: World, device: Device): Promise<void> {

@@ -19,6 +19,7 @@ export const DEFAULT_CONFIG: FuzzConfig = {
   interleaveRate: 0.12,
   maxPageSize: 1000,
   publicInstance: false,
+  profile: '0.30',
 };
 
 export interface SeedOutcome {
@@ -42,6 +43,10 @@ export function coverage(log: readonly string[]): Record<string, number> {
     'rejected (400)': /rejected [1-9]/,
     'held deletions': /HELD/,
     'token revoked': /token REVOKED/,
+    'rate limited': / pass: error rate-limited/,
+    'precondition retried': /FAILED_PRECONDITION|precondition/,
+    'space moves': /web move .* into a Space/,
+    comments: /web comment/,
   };
   const counts: Record<string, number> = {};
   for (const [key, pattern] of Object.entries(patterns))
@@ -70,7 +75,11 @@ export async function runSeed(
   makeServer: ServerFactory = createFakeServer,
 ): Promise<SeedOutcome> {
   const config = configFor(seed, overrides);
-  const server = await makeServer({ maxPageSize: config.maxPageSize, publicInstance: config.publicInstance });
+  const server = await makeServer({
+    maxPageSize: config.maxPageSize,
+    publicInstance: config.publicInstance,
+    profile: config.profile,
+  });
   const world = new World(seed, new Prng(seed), config, server);
   world.concurrentStep = (device) => concurrentStep(world, device);
   world.log(
@@ -82,8 +91,7 @@ export async function runSeed(
       world.log(`#${world.step}`);
       await randomStep(world);
     }
-    world.faultsOn = false;
-    world.interleaveOn = false;
+    world.calm();
     const restored = world.tokenRevoked ? world.toggleToken() : undefined;
     if (restored instanceof Promise) await restored;
     world.log('--- quiescence ---');

@@ -18,6 +18,7 @@
  */
 import type { FetchLike } from '../../../sync/api/http-client';
 import type { MemoState, Visibility } from '../../../sync/core/memo';
+import type { FakeProfileName } from '../../fakes/fake-memos-profiles';
 import { FakeMemosServer, type FakeWebUi } from '../../fakes/fake-memos-server';
 import type { FakeSseHub } from '../../fakes/fake-memos-sse';
 import type { FakeMemo } from '../../fakes/fake-memos-state';
@@ -55,6 +56,23 @@ export interface WebUi {
   remove(uid: string): MaybePromise<void>;
 }
 
+/**
+ * What only a newer Memos (0.31, from its published API) lets the fuzz do or suffer: Spaces,
+ * comments that are memos of their own, a rate limit and transient FAILED_PRECONDITION
+ * answers (both switched off for quiescence). Absent on a server that has none of it.
+ */
+export interface NewerRelease {
+  /** Alice's web UI places a memo in a Space (SPACE visibility); update_time stays. */
+  moveToSpace(uid: string): MaybePromise<void>;
+  /** Alice's web UI comments on a memo; returns the comment's uid. */
+  comment(parentUid: string, content: string): MaybePromise<string>;
+  /** Alice's web UI edits a comment (its live event names the comment, with its parent). */
+  editComment(uid: string, content: string): MaybePromise<void>;
+  setRateLimiting(on: boolean): void;
+  /** Consulted on every memo update while set: true answers FAILED_PRECONDITION. */
+  setTransientPrecondition(decide: ((uid: string) => boolean) | undefined): void;
+}
+
 export interface WorldClock {
   now(): number;
   advance(ms: number): void;
@@ -79,6 +97,8 @@ export interface ServerHandle {
   readonly sse: FakeSseHub;
   readonly alice: WebUi;
   readonly bob: WebUi;
+  /** Set when the server is a newer release than 0.30 (the fake's 0.31 profile). */
+  readonly newer?: NewerRelease;
   memos(): MaybePromise<ServerMemo[]>;
   writeSeq(): number;
   /** `writeSeq()` at the latest create or delete of `uid` (-1: none seen). */
@@ -92,6 +112,8 @@ export interface ServerHandle {
 export type ServerFactory = (options: {
   maxPageSize: number;
   publicInstance: boolean;
+  /** Which Memos release the fake plays (a real server is what it is). */
+  profile: FakeProfileName;
 }) => Promise<ServerHandle>;
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
@@ -109,12 +131,27 @@ function fakeWebUi(server: FakeMemosServer, ui: FakeWebUi): WebUi {
   };
 }
 
+function newerRelease(server: FakeMemosServer, ui: FakeWebUi): NewerRelease {
+  return {
+    moveToSpace: (uid) => void ui.moveToSpace(uid, 'spaces/team'),
+    comment: (parentUid, content) => ui.comment(parentUid, content, 'PROTECTED').uid,
+    editComment: (uid, content) => void ui.editContent(uid, content),
+    setRateLimiting: (on) => {
+      server.rateLimiting = on;
+    },
+    setTransientPrecondition: (decide) => {
+      server.transientPrecondition = decide;
+    },
+  };
+}
+
 /** The in-memory fake: synchronous underneath, its clock is the world clock. */
 export const createFakeServer: ServerFactory = async (options) => {
   const server = new FakeMemosServer({
     startTime: T0,
     maxPageSize: options.maxPageSize,
     publicInstance: options.publicInstance,
+    profile: options.profile,
   });
   server.accounts.createUser('alice', 'alice-pass');
   server.accounts.createUser('bob', 'bob-pass');
@@ -133,6 +170,7 @@ export const createFakeServer: ServerFactory = async (options) => {
     sse: server.sse,
     alice: fakeWebUi(server, alice),
     bob: fakeWebUi(server, bob),
+    ...(server.profile.spaces ? { newer: newerRelease(server, alice) } : {}),
     memos: () => server.memos().filter((m) => m.creatorId === aliceId && m.parentUid === undefined),
     writeSeq: () => server.writeSeq,
     churnSeq: (uid) => Math.max(server.deletions.get(uid) ?? -1, server.creations.get(uid) ?? -1),

@@ -9,6 +9,7 @@
  * is in flight.
  */
 import type { SyncReport } from '../../../sync/engine/engine';
+import type { FakeProfileName } from '../../fakes/fake-memos-profiles';
 import type { FaultKind, RequestInfo } from '../../fakes/faulty-fetch';
 import { Device, DeviceKilledError, type ManualTimers } from './device';
 import type { Violation } from './invariants';
@@ -35,6 +36,11 @@ export interface FuzzConfig {
    * only: the real test instance is private.
    */
   publicInstance: boolean;
+  /**
+   * Which Memos release the fake plays: 0.30 (the seeds as they always were) or 0.31 (Spaces,
+   * comments as memos, rate limits and transient FAILED_PRECONDITION answers).
+   */
+  profile: FakeProfileName;
 }
 
 /** Relative weights of the transport faults (their sum is scaled to `faultRate`). */
@@ -71,6 +77,8 @@ export class World {
    * unavoidable race window").
    */
   lockedUid: string | undefined;
+  /** Comments alice made in the web UI (0.31 worlds): their uids, to edit them later. */
+  readonly comments: string[] = [];
   /** Called by `interleave`; set by the op module (avoids an import cycle). */
   concurrentStep: (device: Device) => Promise<void> = async () => undefined;
   private readonly timerQueue = new Map<number, { due: number; run: () => void }>();
@@ -88,6 +96,12 @@ export class World {
       if (!this.faultsOn) return 'deliver';
       return this.prng.weighted({ deliver: 70, drop: 12, duplicate: 8, hold: 10 });
     };
+    // 0.31: now and then the server refuses a memo update as "memo state changed".
+    server.newer?.setTransientPrecondition((uid) => {
+      if (!this.faultsOn || !this.prng.chance(0.08)) return false;
+      this.log(`    server answers FAILED_PRECONDITION to an update of ${uid.slice(0, 8)}…`);
+      return true;
+    });
     const timers: ManualTimers = {
       setTimeout: (run, ms) => {
         const id = ++this.timerIds;
@@ -139,6 +153,13 @@ export class World {
       this.log(`    !!! ${message}`);
       this.violations.push({ invariant: 'no-spurious-delete', message });
     }
+  }
+
+  /** Faults, interleavings and the server's rate limit off: the world settles. */
+  calm(): void {
+    this.faultsOn = false;
+    this.interleaveOn = false;
+    this.server.newer?.setRateLimiting(false);
   }
 
   /** Revokes alice's token (every device turns anonymous) or restores it. */
