@@ -13,6 +13,7 @@ import {
   eventOfData,
 } from '../../memory/chat-stream';
 import type { ChatMessage } from '../../memory/prompt';
+import { assertNever } from '../../sync';
 
 export const LLM_CHAT_URL = '/llm/v1/chat/completions';
 
@@ -63,6 +64,8 @@ export function describeAskFailure(failure: AskFailure): string {
       return `The answer stopped: nothing arrived for ${failure.seconds} s.`;
     case 'cancelled':
       return 'Stopped.';
+    default:
+      return assertNever(failure, 'ask failure');
   }
 }
 

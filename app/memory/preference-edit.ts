@@ -5,7 +5,7 @@
  * user when nothing was saved.
  */
 import { type PreferenceEntry, setPreferenceValue } from '../../memory/parse';
-import type { MemoName, Notebook } from '../../sync';
+import { assertNever, type MemoName, type Notebook } from '../../sync';
 import { describeSaveError } from '../state/save-errors';
 
 export async function savePreference(
@@ -41,6 +41,8 @@ export async function savePreference(
         };
       case 'gone':
         return { ok: false, message: 'That memo was deleted meanwhile.' };
+      default:
+        return assertNever(outcome, 'edit outcome');
     }
   } catch (failure) {
     return { ok: false, message: describeSaveError(failure) };

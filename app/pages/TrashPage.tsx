@@ -5,7 +5,7 @@
  * only [R4].
  */
 import { createSignal, For, Show } from 'solid-js';
-import { sameAccount, TRASH_RETENTION_MS, type TrashRow } from '../../sync';
+import { assertNever, sameAccount, TRASH_RETENTION_MS, type TrashRow } from '../../sync';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { renderMemoHtml } from '../markdown/render';
 import { useApp } from '../state/app-context';
@@ -21,6 +21,8 @@ function whyHere(row: TrashRow): string {
       return 'No longer on the server';
     case 'left-with-account':
       return `Left with ${row.account?.user ?? 'another account'}`;
+    default:
+      return assertNever(row.reason, 'trash reason');
   }
 }
 

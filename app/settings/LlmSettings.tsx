@@ -4,6 +4,7 @@
  * the Memos connection changes (the token decides whether the server lets this user in).
  */
 import { createResource, Show } from 'solid-js';
+import { assertNever } from '../../sync';
 import { fetchLlmStatus, type LlmAccess, type LlmStatusView } from '../memory/llm-status';
 import { useApp } from '../state/app-context';
 
@@ -15,6 +16,8 @@ function accessText(access: LlmAccess): string {
       return 'Everyone who can reach this app’s server (LLM_SERVICE=on)';
     case 'off':
       return 'Nobody: set MEMOS_URL (or LLM_SERVICE=on) on the app server';
+    default:
+      return assertNever(access, 'LLM access');
   }
 }
 
@@ -30,6 +33,8 @@ function stateText(status: LlmStatusView): string {
       return `Configured, but unreachable: ${status.message}.`;
     case 'unknown':
       return `Unknown: ${status.message}.`;
+    default:
+      return assertNever(status, 'LLM status');
   }
 }
 

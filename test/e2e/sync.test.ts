@@ -83,6 +83,8 @@ describe('sync with a real Memos server, in Chromium', () => {
     expect(await status.textContent()).toContain('Local only');
 
     await page.getByRole('link', { name: 'Settings' }).click();
+    // The password is a real password input (never a text box with a CSS mask).
+    expect(await page.getByLabel('Password', { exact: true }).getAttribute('type')).toBe('password');
     await page.getByRole('textbox', { name: 'Access token' }).fill(memos.admin.token);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText(/Signed in as/).waitFor();
