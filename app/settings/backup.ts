@@ -133,7 +133,10 @@ export function describeImportProblem(
 export async function importJson(services: AppServicesLike, file: File): Promise<ImportOutcome> {
   if (looksLikeZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return importZip(services, file);
   if (file.size > MAX_JSON_IMPORT_BYTES)
-    return { ok: false, message: `Nothing was imported: ${file.name} is too large to be an export (over 200 MB).` };
+    return {
+      ok: false,
+      message: `Nothing was imported: ${file.name} is too large to be an export (over 200 MB).`,
+    };
   const parsed = parseExport(await file.text());
   if (!parsed.ok)
     return { ok: false, message: describeImportProblem(file.name, parsed.problem, parsed.errors) };
