@@ -130,6 +130,31 @@ describe('search by meaning, in Chromium with the real model', () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
   });
 
+  it('says "Searching…", never "No memos match", while results by meaning are on their way', async () => {
+    const { query, target } = corpus.paraphrases[1] ?? { query: '', target: '' };
+    const expected = corpus.memos.find((m) => m.id === target)?.content ?? '';
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __summaries: string[] }).__summaries = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.results-summary')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByRole('searchbox', { name: 'Search' }).pressSequentially(query, { delay: 30 });
+    const region = page.getByRole('region', { name: 'Search results' });
+    await region
+      .getByRole('article')
+      .filter({ hasText: expected.slice(0, 30) })
+      .first()
+      .waitFor();
+    const summaries = await page.evaluate(() => (window as unknown as { __summaries: string[] }).__summaries);
+    expect(summaries.some((text) => text.startsWith('Searching'))).toBe(true);
+    expect(summaries.filter((text) => text.startsWith('No memos match'))).toEqual([]);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  });
+
   it('finds a memo captured with the network off by meaning within 2 s', async () => {
     await browser.context.setOffline(true);
     await page
