@@ -23,10 +23,17 @@ function stored(): ThemeChoice {
   }
 }
 
+/** The browser's toolbar colour per theme (index.html has one meta per colour scheme). */
+const TOOLBAR: Record<'light' | 'dark', string> = { light: '#2f6f5e', dark: '#141416' };
+
 function apply(choice: ThemeChoice): void {
   const root = document.documentElement;
   if (choice === 'system') root.removeAttribute('data-theme');
   else root.setAttribute('data-theme', choice);
+  for (const meta of document.querySelectorAll<HTMLMetaElement>('meta[name="theme-color"]')) {
+    const scheme = meta.media.includes('dark') ? 'dark' : 'light';
+    meta.content = TOOLBAR[choice === 'system' ? scheme : choice];
+  }
 }
 
 export interface ThemeState {

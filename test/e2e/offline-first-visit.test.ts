@@ -108,21 +108,33 @@ describe('the first visit', () => {
     }
   });
 
-  it('shows the model download only while it downloads, with its real total; a later start shows none', async () => {
+  it('shows the model download only while it downloads, with its real total; a later start shows none; nothing moves', async () => {
     const browser = await launchPersistent();
     try {
       await browser.context.addInitScript(RECORD_RECALL_LINES);
       const page = await browser.context.newPage();
+      // Where things sit while the progress shows, and after it has gone: the same place.
+      const top = async (selector: string) => (await page.locator(selector).boundingBox())?.y;
+      await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(app.url);
+      await page.locator('.recall-progress').waitFor({ timeout: 60_000 });
+      const searchWhileBusy = await top('.search-box');
       await recallSettled(page);
+      expect(await top('.search-box')).toBe(searchWhileBusy);
       const first = await recallLines(page);
       const downloads = first.filter((line) => line.startsWith('Downloading the search model'));
       expect(downloads.length).toBeGreaterThan(0);
       const total = `${(firstVisitBytes() / 1e6).toFixed(1)} MB`;
       for (const line of downloads) expect(line).toMatch(new RegExp(`of ${total.replace('.', '\\.')}$`));
 
+      await page.setViewportSize({ width: 1280, height: 800 });
       await page.reload();
+      await page.locator('.recall-progress').waitFor({ timeout: 60_000 });
+      const railWhileBusy = await top('.rail-tags');
+      const contentWhileBusy = await top('.search-box');
       await recallSettled(page);
+      expect(await top('.rail-tags')).toBe(railWhileBusy);
+      expect(await top('.search-box')).toBe(contentWhileBusy);
       const later = await recallLines(page);
       expect(later.filter((line) => line.startsWith('Downloading'))).toEqual([]);
     } finally {

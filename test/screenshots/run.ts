@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, startTestApp, type TestApp } from '../helpers/app-harness';
 import { launchBrowser } from '../helpers/chromium';
+import { type MemosInstance, startMemos } from '../helpers/memos-instance';
 import { memoAction, seedNotebook } from '../helpers/notebook-seed';
 
 const OUT = join(REPO_ROOT, 'screenshots');
@@ -22,6 +23,8 @@ interface Screen {
   name: string;
   /** Brings the page to the screen (the notebook is already seeded). */
   show(page: Page, app: TestApp): Promise<void>;
+  /** Undoes what the screen left behind that would show on the next ones. */
+  after?(page: Page): Promise<void>;
 }
 
 const memo = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text }).first();
@@ -44,6 +47,7 @@ const SCREENS: Screen[] = [
       await page.keyboard.type('Plant the bulbs before the frost #ho');
       await page.getByRole('listbox', { name: 'Tag suggestions' }).waitFor();
     },
+    after: (page) => page.getByRole('textbox', { name: 'New memo' }).fill(''),
   },
   {
     name: 'edit',
@@ -154,6 +158,25 @@ const SCREENS: Screen[] = [
   },
 ];
 
+/**
+ * The account-switch dialog [A1] needs a real Memos server: connect as one account (the
+ * seeded memos upload), disconnect keeping them, then connect as another.
+ */
+async function showAccountSwitch(page: Page, appUrl: string, memos: MemosInstance, user: string) {
+  const bob = await memos.createUser(user, 'bob-pass-123456');
+  await seedNotebook(page, appUrl);
+  await page.goto(`${appUrl}/settings`);
+  const connect = async (token: string) => {
+    await page.getByRole('textbox', { name: 'Access token' }).fill(token);
+    await page.getByRole('button', { name: 'Connect' }).click();
+  };
+  await connect(memos.admin.token);
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByText(/Disconnected/).waitFor();
+  await connect(bob.token);
+  await page.getByRole('dialog').waitFor();
+}
+
 async function main(): Promise<void> {
   const only = process.argv
     .find((a) => a.startsWith('--only='))
@@ -180,8 +203,31 @@ async function main(): Promise<void> {
           await page.screenshot({ path: file });
           console.log(file);
           await page.keyboard.press('Escape');
+          await screen.after?.(page);
         }
         await context.close();
+      }
+    }
+    if (!only || only.includes('account-switch')) {
+      const memos = await startMemos();
+      const synced = await startTestApp({ copyDist: true, memosUrl: memos.baseUrl });
+      try {
+        let users = 0;
+        for (const [size, viewport] of Object.entries(SIZES)) {
+          for (const theme of THEMES) {
+            const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1 });
+            const page = await context.newPage();
+            await showAccountSwitch(page, synced.url, memos, `bob${++users}`);
+            await page.waitForTimeout(300);
+            const file = join(OUT, `account-switch-dialog-${size}-${theme}.png`);
+            await page.screenshot({ path: file });
+            console.log(file);
+            await context.close();
+          }
+        }
+      } finally {
+        await synced.close();
+        await memos.stop();
       }
     }
   } finally {
