@@ -98,7 +98,7 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
   const summary = () => {
     const count = results().length;
     if (count > 0) return `${count} result${count === 1 ? '' : 's'} for “${props.query}”`;
-    return searching() ? 'Searching…' : `No memos match “${props.query}”.`;
+    return searching() ? `Searching for “${props.query}”…` : `No memos match “${props.query}”.`;
   };
 
   return (

@@ -152,7 +152,7 @@ describe('search by meaning, in Chromium with the real model', () => {
       .first()
       .waitFor();
     const summaries = await page.evaluate(() => (window as unknown as { __summaries: string[] }).__summaries);
-    expect(summaries[0], summaries.join(' | ')).toBe('Searching…');
+    expect(summaries[0], summaries.join(' | ')).toBe(`Searching for “${query}”…`);
     expect(summaries.filter((text) => text.startsWith('No memos match'))).toEqual([]);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
   });
