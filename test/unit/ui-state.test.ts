@@ -49,7 +49,7 @@ describe('timeline grouping', () => {
   const memo = (id: string, createTime: number, pinned = false) =>
     buildLocalMemo(
       `memos/${id}` as MemoName,
-      { content: id, visibility: 'PRIVATE', state: 'NORMAL', pinned },
+      { content: id, visibility: 'PRIVATE', state: 'NORMAL', pinned, attachments: [] },
       { createTime, updateTime: createTime },
     );
 
