@@ -98,6 +98,13 @@ const SCREENS: Screen[] = [
     },
   },
   {
+    name: 'memory',
+    async show(page, app) {
+      await page.goto(`${app.url}/memory`);
+      await page.getByRole('heading', { name: 'Memory' }).first().waitFor();
+    },
+  },
+  {
     name: 'archived',
     async show(page, app) {
       await page.goto(`${app.url}/archived`);
