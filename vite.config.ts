@@ -3,8 +3,11 @@
  * shell (HTML, JS, CSS, icons, manifest) so the app opens with the network off. Model
  * weights and the ONNX runtime's wasm are large and are NOT precached; they are cached at
  * run time in their own versioned caches (see issue 4). Updates wait for the user
- * ("Reload to update"): registerType 'prompt', no automatic skipWaiting.
+ * ("Reload to update"): registerType 'prompt', no automatic skipWaiting. The first
+ * install claims the open page (clientsClaim), so it is offline-capable at once: later
+ * lazy-loaded pages come from the precache without a reload or another visit.
  */
+import { readFileSync } from 'node:fs';
 import { build, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
@@ -44,7 +47,13 @@ function backgroundSyncScript(): Plugin {
   };
 }
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 export default defineConfig({
+  // Settings → About shows it.
+  define: { __APP_VERSION__: JSON.stringify(version) },
   plugins: [
     solid(),
     backgroundSyncScript(),
@@ -123,7 +132,7 @@ export default defineConfig({
           /^\/app-config\.json$/,
         ],
         cleanupOutdatedCaches: true,
-        clientsClaim: false,
+        clientsClaim: true,
         skipWaiting: false,
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },

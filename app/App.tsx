@@ -12,6 +12,7 @@ const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const MemoPage = lazy(() => import('./pages/MemoPage'));
 const TrashPage = lazy(() => import('./pages/TrashPage'));
 const MemoryPage = lazy(() => import('./pages/MemoryPage'));
+const TagsPage = lazy(() => import('./pages/TagsPage'));
 
 export function App(props: { update: Accessor<ServiceWorkerControl | undefined> }) {
   return (
@@ -22,6 +23,7 @@ export function App(props: { update: Accessor<ServiceWorkerControl | undefined> 
       <Route path="/share" component={SharePage} />
       <Route path="/conflicts" component={ConflictsPage} />
       <Route path="/trash" component={TrashPage} />
+      <Route path="/tags" component={TagsPage} />
       <Route path="/memo/:uid" component={MemoPage} />
       <Route path="/memory" component={MemoryPage} />
       <Route path="*" component={TimelinePage} />

@@ -10,7 +10,7 @@ import { createNotebookView } from './state/notebook-view';
 import { startRecall } from './state/recall';
 import { appServices } from './state/services';
 import { describeNotice, startSyncRuntime } from './state/sync-runtime';
-import './styles.css';
+import './styles/index.css';
 
 const services = appServices();
 const root = document.getElementById('root');

@@ -38,6 +38,7 @@ export {
   type ExportedAttachment,
   type ExportFile,
   type ImportedMemo,
+  type ParseProblem,
   type ParseResult,
   parseExport,
 } from './core/backup-format';

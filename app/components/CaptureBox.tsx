@@ -1,15 +1,20 @@
 /**
- * The capture box: a textbox "New memo", a visibility selector and "Save" (also
- * Ctrl/Cmd+Enter). The draft is persisted on every keystroke and cleared only after the
- * memo is committed; a rejected save (too long, storage full) keeps it and says why.
+ * The capture box: a textbox "New memo" and "Save" (also Ctrl/Cmd+Enter). One line until
+ * it is focused or holds text, then it grows with its content and shows the visibility
+ * (only when a server is connected). `#` suggests existing tags. The draft is persisted on
+ * every keystroke and cleared only after the memo is committed; a rejected save (too
+ * long, storage full) keeps it and says why.
  */
 import { useLocation } from '@solidjs/router';
-import { createSignal, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, onMount, Show } from 'solid-js';
 import { checkContent, describeTooLong, type Visibility } from '../../sync';
 import { useApp } from '../state/app-context';
+import { touchScreen } from '../state/device';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
 import { requestPersistenceOnce } from '../state/persistence';
 import { describeSaveError } from '../state/save-errors';
+import { fitHeight } from './autosize';
+import { createTagSuggest } from './TagSuggest';
 import { VisibilitySelect } from './VisibilitySelect';
 
 /** The capture box's draft (the share target fills it too). */
@@ -18,6 +23,7 @@ export const CAPTURE_DRAFT_KEY = 'new';
 export const FOCUS_CAPTURE = 'focusCapture';
 const DRAFT_KEY = CAPTURE_DRAFT_KEY;
 const VISIBILITY_KEY = 'new-visibility';
+const MAX_HEIGHT_PX = 360;
 
 function loadVisibility(): Visibility {
   const stored = loadDraft(VISIBILITY_KEY);
@@ -26,20 +32,38 @@ function loadVisibility(): Visibility {
 
 export function CaptureBox() {
   const app = useApp();
+  const touch = touchScreen();
   const [text, setText] = createSignal(loadDraft(DRAFT_KEY));
   const [visibility, setVisibility] = createSignal<Visibility>(loadVisibility());
   const [error, setError] = createSignal('');
   const [saving, setSaving] = createSignal(false);
+  const [focused, setFocused] = createSignal(false);
   const location = useLocation<Record<string, unknown>>();
   let textarea: HTMLTextAreaElement | undefined;
+  const expanded = () => focused() || text() !== '';
+  const suggest = createTagSuggest({ textarea: () => textarea, onInsert: (value) => update(value) });
+
   onMount(() => {
     if (location.state?.[FOCUS_CAPTURE] === true) textarea?.focus();
   });
+  createEffect(() => {
+    text();
+    if (!textarea) return;
+    if (expanded()) fitHeight(textarea, MAX_HEIGHT_PX);
+    else textarea.style.height = '';
+  });
+
   const isEmpty = () => text().trim() === '';
   const overLimit = () => {
     const check = checkContent(text());
     return !check.ok && check.reason === 'too-long' ? check.bytes : 0;
   };
+
+  function update(value: string) {
+    setText(value);
+    saveDraft(DRAFT_KEY, value);
+    if (error() && overLimit() === 0) setError('');
+  }
 
   async function save() {
     if (isEmpty() || saving()) return;
@@ -54,6 +78,7 @@ export function CaptureBox() {
       setText('');
       clearDraft(DRAFT_KEY);
       setError('');
+      suggest.close();
       void requestPersistenceOnce();
     } catch (failure) {
       setError(describeSaveError(failure));
@@ -65,29 +90,45 @@ export function CaptureBox() {
   return (
     <form
       class="capture"
+      classList={{ expanded: expanded() }}
       onSubmit={(event) => {
         event.preventDefault();
         void save();
       }}
+      onFocusIn={() => setFocused(true)}
+      onFocusOut={(event) => {
+        const next = event.relatedTarget;
+        if (!(next instanceof Node && event.currentTarget.contains(next))) setFocused(false);
+      }}
     >
-      <textarea
-        ref={textarea}
-        aria-label="New memo"
-        placeholder="Any thoughts…  (#tags, Markdown; Ctrl+Enter to save)"
-        rows={3}
-        value={text()}
-        onInput={(event) => {
-          setText(event.currentTarget.value);
-          saveDraft(DRAFT_KEY, event.currentTarget.value);
-          if (error() && overLimit() === 0) setError('');
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-            event.preventDefault();
-            void save();
-          }
-        }}
-      />
+      <div class="capture-field">
+        <textarea
+          ref={textarea}
+          aria-label="New memo"
+          placeholder={touch() ? 'Any thoughts…' : 'Any thoughts…  (#tags, Markdown; Ctrl+Enter saves)'}
+          rows={1}
+          value={text()}
+          {...suggest.inputProps()}
+          onInput={(event) => {
+            update(event.currentTarget.value);
+            suggest.refresh();
+          }}
+          onClick={() => suggest.refresh()}
+          onKeyUp={(event) => {
+            if (event.key.startsWith('Arrow') || event.key === 'Home' || event.key === 'End')
+              suggest.refresh();
+          }}
+          onBlur={() => suggest.close()}
+          onKeyDown={(event) => {
+            if (suggest.onKeyDown(event)) return;
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              void save();
+            }
+          }}
+        />
+        {suggest.view}
+      </div>
       <Show when={overLimit() > 0 && !error()}>
         <p class="hint warning">{`Too long: ${overLimit().toLocaleString('en-US')} of 8,192 bytes (8 KiB).`}</p>
       </Show>
@@ -97,13 +138,15 @@ export function CaptureBox() {
         </p>
       </Show>
       <div class="capture-actions">
-        <VisibilitySelect
-          value={visibility()}
-          onChange={(value) => {
-            setVisibility(value);
-            saveDraft(VISIBILITY_KEY, value);
-          }}
-        />
+        <Show when={expanded() && app.sync.connection()}>
+          <VisibilitySelect
+            value={visibility()}
+            onChange={(value) => {
+              setVisibility(value);
+              saveDraft(VISIBILITY_KEY, value);
+            }}
+          />
+        </Show>
         <button type="submit" class="primary" disabled={isEmpty() || saving()}>
           Save
         </button>

@@ -1,95 +1,129 @@
 /**
- * One memo as an `article`: rendered Markdown (sanitised), its metadata, and the actions
- * "Edit", "Pin"/"Unpin", "Archive"/"Restore" and "Delete" (confirmed in a dialog).
- * Clicking a #tag filters the timeline; ticking a task checkbox updates the memo.
+ * One memo as an `article`: its time (a link that opens it), badges, the "More" menu
+ * ("Edit", "Pin"/"Unpin", "Archive"/"Restore", "Delete", the last confirmed in a dialog)
+ * and its rendered text (MemoBody). Every action reports itself with "Undo"
+ * (memo-actions.ts). Focus: closing the menu, the editor or the dialog puts it back on
+ * "More"; when the memo leaves the list (archived, deleted), on the next memo's "More".
  */
 import { A, useNavigate } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { type LocalMemo, uidOf } from '../../sync';
-import { highlightTerms } from '../markdown/highlight';
-import { renderMemoHtml } from '../markdown/render';
 import { useApp } from '../state/app-context';
-import { describeSaveError } from '../state/save-errors';
+import { memoActions } from '../state/memo-actions';
 import { ConfirmDialog } from './ConfirmDialog';
+import { MemoBody } from './MemoBody';
 import { MemoEditor } from './MemoEditor';
-import { formatAbsolute, formatMemoTime } from './time';
+import { MemoMenu } from './MemoMenu';
+import { formatAbsolute, formatMemoTime, formatTimeInDay } from './time';
 import { visibilityLabel } from './VisibilitySelect';
 
-export function MemoCard(props: { memo: LocalMemo; highlight?: readonly string[]; reason?: string }) {
+/** The "More" button of the memo after (or else before) `article`, for focus to land on. */
+function neighbourMore(article: HTMLElement | undefined): HTMLElement | undefined {
+  if (!article) return undefined;
+  const buttons = [...document.querySelectorAll<HTMLElement>('article.memo .memo-more')];
+  const own = article.querySelector<HTMLElement>('.memo-more');
+  const index = own ? buttons.indexOf(own) : -1;
+  return index < 0 ? undefined : (buttons[index + 1] ?? buttons[index - 1]);
+}
+
+export function MemoCard(props: {
+  memo: LocalMemo;
+  highlight?: readonly string[];
+  reason?: string;
+  /** `in-day`: under a day heading, so only the time of day is shown. */
+  timeMode?: 'relative' | 'in-day';
+  /** Long memos fold (false on the memo's own page). */
+  fold?: boolean;
+  /** Hide the "Pinned" badge (under the "Pinned" heading it says nothing new). */
+  pinnedHeading?: boolean;
+}) {
   const app = useApp();
   const navigate = useNavigate();
+  const actions = memoActions(app);
   const [editing, setEditing] = createSignal(false);
   const [confirmingDelete, setConfirmingDelete] = createSignal(false);
-  const html = createMemo(() => renderMemoHtml(props.memo.content));
-  let body: HTMLDivElement | undefined;
+  let article: HTMLElement | undefined;
+  let more: HTMLButtonElement | undefined;
+  const href = () => `/memo/${uidOf(props.memo.name)}`;
+  const archived = () => props.memo.state === 'ARCHIVED';
 
-  createEffect(() => {
-    const rendered = html();
-    const terms = props.highlight;
-    if (!body || editing()) return;
-    body.innerHTML = rendered;
-    if (terms && terms.length > 0) highlightTerms(body, terms);
-  });
-
-  async function run(action: () => Promise<unknown>) {
-    try {
-      await action();
-    } catch (failure) {
-      app.notify('error', describeSaveError(failure));
-    }
+  /** Runs an action, then puts lost focus back on "More" or, if the memo left, its neighbour. */
+  async function keepingFocus(work: () => Promise<void>) {
+    const neighbour = neighbourMore(article);
+    await work();
+    requestAnimationFrame(() => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      if (more?.isConnected) more.focus();
+      else (neighbour?.isConnected ? neighbour : document.getElementById('content'))?.focus();
+    });
   }
 
-  const notebook = () => app.services.notebook;
-  const name = () => props.memo.name;
-
-  function onBodyClick(event: MouseEvent) {
-    const target = event.target as HTMLElement;
-    const tagButton = target.closest<HTMLElement>('button.memo-tag');
-    if (tagButton?.dataset.tag) {
-      event.preventDefault();
-      navigate(`/?tag=${encodeURIComponent(tagButton.dataset.tag)}`);
-    }
-  }
-
-  function onBodyChange(event: Event) {
-    const input = event.target as HTMLInputElement;
-    if (!input.matches('input.memo-task')) return;
-    const index = Number(input.dataset.taskIndex);
-    if (Number.isInteger(index)) void run(() => notebook().setTask(name(), index, input.checked));
-  }
+  const time = () =>
+    props.timeMode === 'in-day'
+      ? formatTimeInDay(props.memo.createTime, Date.now())
+      : formatMemoTime(props.memo.createTime, Date.now());
+  const badge = () =>
+    app.sync.connection() && props.memo.visibility !== 'PRIVATE'
+      ? visibilityLabel(props.memo.visibility)
+      : '';
 
   return (
     <article
+      ref={article}
       class="memo"
-      classList={{ pinned: props.memo.pinned, archived: props.memo.state === 'ARCHIVED' }}
+      classList={{ pinned: props.memo.pinned, archived: archived(), editing: editing() }}
     >
       <header class="memo-meta">
-        <A
-          class="memo-open"
-          href={`/memo/${uidOf(props.memo.name)}`}
-          title={`Open (${formatAbsolute(props.memo.createTime)})`}
-        >
-          <time datetime={new Date(props.memo.createTime).toISOString()}>
-            {formatMemoTime(props.memo.createTime, Date.now())}
-          </time>
+        <A class="memo-open" href={href()} title={`Open (${formatAbsolute(props.memo.createTime)})`}>
+          <time datetime={new Date(props.memo.createTime).toISOString()}>{time()}</time>
         </A>
-        <span class="badge">{visibilityLabel(props.memo.visibility)}</span>
-        <Show when={props.memo.pinned}>
+        <Show when={props.memo.pinned && !props.pinnedHeading}>
           <span class="badge pin-badge">Pinned</span>
+        </Show>
+        <Show when={badge()}>
+          <span class="badge">{badge()}</span>
         </Show>
         <Show when={props.reason}>
           <span class="badge reason">{props.reason}</span>
         </Show>
-      </header>
-      <Show when={!editing()} fallback={<MemoEditor memo={props.memo} onDone={() => setEditing(false)} />}>
-        <div
-          class="memo-body markdown"
-          ref={(element) => {
-            body = element;
-            // Delegation for the tag buttons and task checkboxes rendered inside (each is keyboard accessible).
-            element.addEventListener('click', onBodyClick);
-            element.addEventListener('change', onBodyChange);
+        <MemoMenu
+          buttonRef={(button) => {
+            more = button;
           }}
+          items={[
+            { label: 'Edit', run: () => setEditing(true) },
+            {
+              label: props.memo.pinned ? 'Unpin' : 'Pin',
+              run: () => void keepingFocus(() => actions.togglePin(props.memo)),
+            },
+            {
+              label: archived() ? 'Restore' : 'Archive',
+              run: () => void keepingFocus(() => actions.toggleArchive(props.memo)),
+            },
+            { label: 'Delete', danger: true, run: () => setConfirmingDelete(true) },
+          ]}
+        />
+      </header>
+      <Show
+        when={!editing()}
+        fallback={
+          <MemoEditor
+            memo={props.memo}
+            onDone={() => {
+              setEditing(false);
+              more?.focus();
+            }}
+          />
+        }
+      >
+        <MemoBody
+          content={props.memo.content}
+          highlight={props.highlight}
+          fold={props.fold ?? true}
+          onTag={(tag) => navigate(`/?tag=${encodeURIComponent(tag)}`)}
+          onTask={(index, checked) => void actions.setTask(props.memo, index, checked)}
+          onOpen={props.fold === false ? undefined : () => navigate(href())}
         />
       </Show>
       <Show when={props.memo.syncIssue}>
@@ -99,32 +133,6 @@ export function MemoCard(props: { memo: LocalMemo; highlight?: readonly string[]
           </p>
         )}
       </Show>
-      <Show when={!editing()}>
-        <div class="memo-actions">
-          <button type="button" onClick={() => setEditing(true)}>
-            Edit
-          </button>
-          <button
-            type="button"
-            onClick={() => void run(() => notebook().update(name(), { pinned: !props.memo.pinned }))}
-          >
-            {props.memo.pinned ? 'Unpin' : 'Pin'}
-          </button>
-          <button
-            type="button"
-            onClick={() =>
-              void run(() =>
-                notebook().update(name(), { state: props.memo.state === 'ARCHIVED' ? 'NORMAL' : 'ARCHIVED' }),
-              )
-            }
-          >
-            {props.memo.state === 'ARCHIVED' ? 'Restore' : 'Archive'}
-          </button>
-          <button type="button" class="danger-text" onClick={() => setConfirmingDelete(true)}>
-            Delete
-          </button>
-        </div>
-      </Show>
       <Show when={confirmingDelete()}>
         <ConfirmDialog
           title="Delete this memo?"
@@ -133,10 +141,7 @@ export function MemoCard(props: { memo: LocalMemo; highlight?: readonly string[]
           onCancel={() => setConfirmingDelete(false)}
           onConfirm={() => {
             setConfirmingDelete(false);
-            void run(async () => {
-              await notebook().remove(name());
-              app.notify('info', 'Moved to the Trash.');
-            });
+            void keepingFocus(() => actions.remove(props.memo));
           }}
         />
       </Show>

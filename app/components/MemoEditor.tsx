@@ -1,17 +1,24 @@
 /**
- * Inline editor for one memo: textbox "Edit memo", visibility, "Save" (or Ctrl/Cmd+Enter)
- * and "Cancel" (or Esc). The edit draft is persisted per memo so a reload or an app
- * update never loses it, together with the text the edit started from.
+ * Inline editor for one memo: textbox "Edit memo" (growing with its text; `#` suggests
+ * tags), visibility (only when a server is connected), "Save" (or Ctrl/Cmd+Enter) and
+ * "Cancel" (or Esc). A saved edit is reported with "Undo". The edit draft is persisted
+ * per memo so a reload or an app update never loses it, together with the text the edit
+ * started from.
  * Invariant: the user's text is never dropped. If the memo changed elsewhere meanwhile, the
  * save merges into it (or, when the changes overlap, asks); if the memo was deleted
  * elsewhere (on save, or while the editor was open), the text is saved as a new memo.
  */
-import { createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { checkContent, describeTooLong, type LocalMemo, type Visibility } from '../../sync';
 import { useApp } from '../state/app-context';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
+import { memoActions } from '../state/memo-actions';
 import { describeSaveError } from '../state/save-errors';
+import { fitHeight } from './autosize';
+import { createTagSuggest } from './TagSuggest';
 import { VisibilitySelect } from './VisibilitySelect';
+
+const MAX_HEIGHT_PX = 560;
 
 export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
   const app = useApp();
@@ -24,6 +31,8 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
   const [overlap, setOverlap] = createSignal(false);
   /** The memo's text when this edit began (kept with the draft across reloads). */
   let editedFrom = loadDraft(baseKey) || untrack(() => props.memo.content);
+  /** What "Undo" after the save goes back to. */
+  const before = { content: editedFrom, visibility: untrack(() => props.memo.visibility) };
   let finished = false;
 
   function finish() {
@@ -60,10 +69,21 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
       );
   });
   let textarea: HTMLTextAreaElement | undefined;
+  const suggest = createTagSuggest({ textarea: () => textarea, onInsert: (value) => setDraft(value) });
   onMount(() => {
     textarea?.focus();
     textarea?.setSelectionRange(textarea.value.length, textarea.value.length);
   });
+  createEffect(() => {
+    text();
+    if (textarea) fitHeight(textarea, MAX_HEIGHT_PX);
+  });
+
+  function setDraft(value: string) {
+    setText(value);
+    saveDraft(draftKey, value);
+    saveDraft(baseKey, editedFrom);
+  }
 
   async function save() {
     const check = checkContent(text());
@@ -80,6 +100,8 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
       if (outcome.kind === 'saved') {
         finish();
         if (outcome.merged) app.notify('info', 'This memo had changed elsewhere; both edits were merged.');
+        else if (outcome.memo.content !== before.content || outcome.memo.visibility !== before.visibility)
+          memoActions(app).edited(name, before, outcome.memo.content);
       } else if (outcome.kind === 'gone') {
         await saveAsNew('This memo was deleted elsewhere; your edit was saved as a new memo.');
       } else {
@@ -111,14 +133,17 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
       <textarea
         ref={textarea}
         aria-label="Edit memo"
-        rows={Math.min(16, Math.max(4, text().split('\n').length + 1))}
+        rows={2}
         value={text()}
+        {...suggest.inputProps()}
         onInput={(event) => {
-          setText(event.currentTarget.value);
-          saveDraft(draftKey, event.currentTarget.value);
-          saveDraft(baseKey, editedFrom);
+          setDraft(event.currentTarget.value);
+          suggest.refresh();
         }}
+        onClick={() => suggest.refresh()}
+        onBlur={() => suggest.close()}
         onKeyDown={(event) => {
+          if (suggest.onKeyDown(event)) return;
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
             void save();
@@ -131,13 +156,16 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
         {/* The original text as the textarea's default content keeps the memo findable by its text while editing. */}
         {props.memo.content}
       </textarea>
+      {suggest.view}
       <Show when={error()}>
         <p class="error" role="alert">
           {error()}
         </p>
       </Show>
       <div class="editor-actions">
-        <VisibilitySelect value={visibility()} onChange={setVisibility} />
+        <Show when={app.sync.connection()}>
+          <VisibilitySelect value={visibility()} onChange={setVisibility} />
+        </Show>
         <button type="button" onClick={cancel}>
           Cancel
         </button>

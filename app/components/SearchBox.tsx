@@ -1,6 +1,11 @@
-/** The searchbox "Search". `/` anywhere outside a text field focuses it; Esc clears it. */
+/**
+ * The searchbox "Search". `/` anywhere outside a text field focuses it (a hint shown on
+ * keyboard devices only); Esc clears it.
+ */
 import { onCleanup, onMount } from 'solid-js';
 import { useApp } from '../state/app-context';
+import { touchScreen } from '../state/device';
+import { Icon } from './icons';
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
@@ -14,6 +19,7 @@ const MAX_QUERY = 1000;
 
 export function SearchBox() {
   const app = useApp();
+  const touch = touchScreen();
   let input: HTMLInputElement | undefined;
   onMount(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -27,12 +33,13 @@ export function SearchBox() {
   });
   return (
     <search class="search-box">
+      <Icon name="search" class="search-icon" />
       <input
         ref={input}
         type="search"
         maxLength={MAX_QUERY}
         aria-label="Search"
-        placeholder="Search memos  ( / )"
+        placeholder={touch() ? 'Search memos' : 'Search memos  ( / )'}
         value={app.searchQuery()}
         onInput={(event) => app.setSearchQuery(event.currentTarget.value.slice(0, MAX_QUERY))}
         onKeyDown={(event) => {

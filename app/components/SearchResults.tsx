@@ -91,14 +91,21 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
   });
 
   const semanticNote = () => (app.recall.ready() ? '' : app.recall.line());
+  // Results by meaning are on their way (debounce, then the worker): "no match" would be
+  // premature, and would flash before they land.
+  const searching = () =>
+    app.recall.ready() && props.query.trim() !== '' && (settled() !== props.query || semanticHits.loading);
+  const summary = () => {
+    const count = results().length;
+    if (count > 0) return `${count} result${count === 1 ? '' : 's'} for “${props.query}”`;
+    return searching() ? `Searching for “${props.query}”…` : `No memos match “${props.query}”.`;
+  };
 
   return (
     <section class="search-results" aria-label="Search results" data-semantic-for={semanticFor()}>
       <p class="results-summary" aria-live="polite">
         <Show when={app.view.ready()} fallback="Indexing your memos…">
-          {results().length === 0
-            ? `No memos match “${props.query}”.`
-            : `${results().length} result${results().length === 1 ? '' : 's'} for “${props.query}”`}
+          {summary()}
         </Show>
       </p>
       <Show when={semanticNote()}>
@@ -115,7 +122,7 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
       </Keyed>
       <Show when={results().length > shown()}>
         <button type="button" class="load-more" onClick={() => setShown((n) => n + PAGE)}>
-          {`Show more results (${results().length - shown()})`}
+          {`Further results (${results().length - shown()})`}
         </button>
       </Show>
     </section>

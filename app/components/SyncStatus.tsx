@@ -1,15 +1,15 @@
 /**
  * The `status` element named "Sync status": "Local only" without a server, otherwise
  * "Offline", "Syncing…", "Synced", "N pending", "Waiting: <why>" (the server asked to slow
- * down: not an error, it resumes by itself) or "Sync error: <reason>", plus the last
- * sync time. Next to it: "Sync now", the "Conflicts (N)" link and, when the server
- * suddenly lacks many memos, the question whether to remove them here too [S3] (they go to
- * the Trash either way when the user agrees; "Keep them" uploads them again).
+ * down: not an error, it resumes by itself) or "Sync error: <reason>", plus the last sync
+ * time (wide screens). Next to it: "Sync now" and the "Conflicts (N)" link. Compact enough
+ * for the phone's header.
  */
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import type { Connection, SyncStatusRecord } from '../../sync';
 import { useApp } from '../state/app-context';
+import { Icon } from './icons';
 
 export function statusLabel(
   connection: Connection | undefined,
@@ -40,16 +40,23 @@ export function SyncStatus() {
     parts.push(last ? `last sync ${timeFormat.format(last)}` : 'not synced yet');
     return parts.join(' · ');
   };
-  const held = () => sync.removals().held;
-  const earlier = () => sync.removals().removedSince;
+  const tone = () => {
+    if (!sync.connection()) return 'local';
+    if (sync.status().phase === 'error') return 'error';
+    if (!sync.online() || sync.status().phase === 'offline') return 'offline';
+    const phase = sync.status().phase;
+    return sync.pending() > 0 || phase === 'syncing' || phase === 'waiting' ? 'busy' : 'ok';
+  };
   return (
     <div class="sync-box">
       <div
-        class="sync-status"
+        class={`sync-status tone-${tone()}`}
         classList={{ error: sync.status().phase === 'error' }}
         role="status"
         aria-label="Sync status"
+        title={detail() ? `${label()} · ${detail()}` : label()}
       >
+        <span class="sync-dot" aria-hidden="true" />
         <span class="sync-label">{label()}</span>
         <Show when={detail()}>
           <span class="sync-detail">{` · ${detail()}`}</span>
@@ -58,37 +65,15 @@ export function SyncStatus() {
       <Show when={sync.connection()}>
         <button
           type="button"
-          class="sync-now"
+          class="icon-button sync-now"
           onClick={() => sync.controller.trigger('manual', { full: true })}
         >
-          Sync now
+          <Icon name="sync" />
+          <span class="sync-now-label">Sync now</span>
         </button>
       </Show>
       <Show when={sync.conflictList().length > 0}>
         <A class="conflicts-link" href="/conflicts">{`Conflicts (${sync.conflictList().length})`}</A>
-      </Show>
-      <Show when={held()}>
-        {(deletions) => (
-          <div class="held-deletions" role="alert">
-            <p>
-              {`The server no longer has ${deletions().names.length} of your ${deletions().localCount} memos${
-                earlier() > 0 ? ` (and ${earlier()} more went to the Trash since you last checked)` : ''
-              }. Was it restored from an old backup, or reinstalled? Remove them here too (they go to the Trash), or keep them and upload them again?`}
-            </p>
-            <div class="button-row">
-              <button
-                type="button"
-                class="danger"
-                onClick={() => void sync.controller.approveHeldDeletions()}
-              >
-                Delete them here too
-              </button>
-              <button type="button" onClick={() => void sync.controller.keepHeldMemos()}>
-                Keep them
-              </button>
-            </div>
-          </div>
-        )}
       </Show>
     </div>
   );

@@ -6,7 +6,8 @@
  *     no inline styles, no forms; only http(s)/mailto/tel/relative link targets).
  * Tags become `button.memo-tag[data-tag]` (they filter the timeline) and task-list
  * checkboxes become enabled `input[data-task-index]` in source order, matching
- * sync/core/tasks.ts. Links open in a new tab without a referrer.
+ * sync/core/tasks.ts; each is named by its line's text and its list item gets the class
+ * `task-item` (the whole line toggles it). Links open in a new tab without a referrer.
  */
 import DOMPurify from 'dompurify';
 import { Marked, type Tokens } from 'marked';
@@ -70,6 +71,24 @@ const marked = new Marked({
 
 let hooksInstalled = false;
 
+/** The text of a task line: what follows the checkbox, up to a nested list. */
+function taskLineText(box: Element): string {
+  let text = '';
+  for (let node = box.nextSibling; node; node = node.nextSibling) {
+    if (node.nodeName === 'UL' || node.nodeName === 'OL') break;
+    text += node.textContent ?? '';
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
+function markTaskLine(box: Element): void {
+  const parent = box.parentElement;
+  const item = parent?.tagName === 'P' ? parent.parentElement : parent;
+  if (item?.tagName === 'LI') item.classList.add('task-item');
+  const text = taskLineText(box);
+  if (text) box.setAttribute('aria-label', text);
+}
+
 function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
@@ -83,6 +102,7 @@ function installHooks(): void {
       node.setAttribute('referrerpolicy', 'no-referrer');
     }
     if (node.tagName === 'INPUT' && node.getAttribute('type') !== 'checkbox') node.remove();
+    else if (node.tagName === 'INPUT' && node.classList.contains('memo-task')) markTaskLine(node);
   });
 }
 

@@ -1,14 +1,21 @@
 /**
- * One memo opened on its own (`/memo/:uid`), with a region named "Related": the 5 memos
- * closest in meaning (semantic recall), each marked "similar meaning".
+ * One memo opened on its own (`/memo/:uid`): a "Back" link, the full date (and when it
+ * was edited, if later), the whole memo (never folded) with its menu, and a region
+ * "Related" with the 5 memos closest in meaning (semantic recall) as compact rows.
  */
-import { useParams } from '@solidjs/router';
-import { createResource, For, Show } from 'solid-js';
+import { A, useParams } from '@solidjs/router';
+import { createResource, Show } from 'solid-js';
 import { type MemoName, parseMemoName } from '../../sync';
+import { Icon } from '../components/icons';
+import { cameFromInsideTheApp } from '../components/Layout';
 import { MemoCard } from '../components/MemoCard';
+import { RelatedList } from '../components/RelatedList';
+import { formatFull } from '../components/time';
 import { useApp } from '../state/app-context';
 
 const RELATED = 5;
+/** An update this long after creation counts as an edit worth showing. */
+const EDITED_AFTER_MS = 60_000;
 
 export default function MemoPage() {
   const app = useApp();
@@ -29,28 +36,50 @@ export default function MemoPage() {
     return (related.latest ?? []).map((hit) => app.view.get(hit.name)).filter((m) => m !== undefined);
   };
   return (
-    <Show
-      when={memo()}
-      fallback={
-        <p class="empty">{app.view.ready() ? 'This memo does not exist on this device.' : 'Loading…'}</p>
-      }
-    >
-      {(current) => (
-        <>
-          <MemoCard memo={current()} />
-          <section class="related" aria-label="Related">
-            <h2 class="section-title">Related</h2>
-            <Show
-              when={app.recall.ready()}
-              fallback={<p class="hint">{app.recall.line() || 'Semantic search is starting…'}</p>}
-            >
-              <For each={relatedMemos()} fallback={<p class="hint">No related memos yet.</p>}>
-                {(memo) => <MemoCard memo={memo} reason="similar meaning" />}
-              </For>
+    <>
+      <A
+        href="/"
+        class="back-link"
+        onClick={(event) => {
+          if (!cameFromInsideTheApp()) return;
+          event.preventDefault();
+          history.back();
+        }}
+      >
+        <Icon name="back" />
+        <span>Back</span>
+      </A>
+      <Show
+        when={memo()}
+        fallback={
+          <p class="empty">{app.view.ready() ? 'This memo does not exist on this device.' : 'Loading…'}</p>
+        }
+      >
+        {(current) => (
+          <>
+            <p class="memo-dates">
+              <time datetime={new Date(current().createTime).toISOString()}>
+                {formatFull(current().createTime)}
+              </time>
+              <Show when={current().updateTime - current().createTime > EDITED_AFTER_MS}>
+                <span class="edited">
+                  {' · edited '}
+                  <time datetime={new Date(current().updateTime).toISOString()}>
+                    {formatFull(current().updateTime)}
+                  </time>
+                </span>
+              </Show>
+            </p>
+            <MemoCard memo={current()} fold={false} />
+            <Show when={current().state === 'ARCHIVED'}>
+              <p class="hint">
+                This memo is archived. <A href="/archived">See all archived memos</A>
+              </p>
             </Show>
-          </section>
-        </>
-      )}
-    </Show>
+            <RelatedList memos={relatedMemos()} />
+          </>
+        )}
+      </Show>
+    </>
   );
 }

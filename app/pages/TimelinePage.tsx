@@ -1,16 +1,17 @@
-/** The timeline: capture box, optional tag filter, and either search results or the memo list. */
+/**
+ * The timeline: capture box, the phone's tag row, optional tag filter, and either search
+ * results or the memo list ("Pinned" first, then by day).
+ */
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, lazy, Show, Suspense } from 'solid-js';
 import { CaptureBox } from '../components/CaptureBox';
 import { MemoList } from '../components/MemoList';
 import { SearchResults } from '../components/SearchResults';
+import { TagStrip } from '../components/TagStrip';
 import { useApp } from '../state/app-context';
+import { matchesTag } from '../state/tag-tree';
 
 const AskPanel = lazy(() => import('../memory/AskPanel'));
-
-export function matchesTag(tags: readonly string[], tag: string): boolean {
-  return tags.some((t) => t === tag || t.startsWith(`${tag}/`));
-}
 
 export default function TimelinePage() {
   const app = useApp();
@@ -23,11 +24,15 @@ export default function TimelinePage() {
   });
   return (
     <>
+      <h2 class="visually-hidden">Timeline</h2>
       <CaptureBox />
+      <TagStrip />
       <Show when={tag()}>
         {(active) => (
           <p class="filter-chip">
-            {`Showing #${active()}`} <A href="/">Clear filter</A>
+            <span>{`Showing #${active()}`}</span>
+            <span class="filter-count">{`${memos().length} memo${memos().length === 1 ? '' : 's'}`}</span>
+            <A href="/">Clear filter</A>
           </p>
         )}
       </Show>
@@ -37,6 +42,7 @@ export default function TimelinePage() {
           <MemoList
             memos={memos()}
             resetKey={tag() ?? ''}
+            pinnedHeading={true}
             empty={tag() ? 'No memos with this tag.' : 'No memos yet. Write your first one above.'}
           />
         }

@@ -47,21 +47,24 @@ function TrashCard(props: { row: TrashRow }) {
     }
   };
   return (
-    <article class="memo card trash-card" aria-label={props.row.memo.snippet || 'Memo in the Trash'}>
+    <article class="memo trash-card" aria-label={props.row.memo.snippet || 'Memo in the Trash'}>
+      <header class="memo-meta">
+        <span>{`${whyHere(props.row)} · ${dateFormat.format(props.row.removedAt)}`}</span>
+        <span class="badge">{`${daysLeft()} day${daysLeft() === 1 ? '' : 's'} left`}</span>
+      </header>
       <div
-        class="memo-content"
+        class="memo-body markdown fold"
         inert
         ref={(element) => {
           element.innerHTML = renderMemoHtml(props.row.memo.content);
         }}
       />
-      <p class="memo-meta">
-        {`${whyHere(props.row)} on ${dateFormat.format(props.row.removedAt)} · deleted for good in ${daysLeft()} day${daysLeft() === 1 ? '' : 's'}`}
-        <Show when={foreign()}>
-          {` · from ${props.row.account?.user} on ${props.row.account?.serverUrl || 'this app’s server'}: restoring keeps it on this device only`}
-        </Show>
-      </p>
-      <div class="memo-actions">
+      <Show when={foreign()}>
+        <p class="hint">
+          {`From ${props.row.account?.user} on ${props.row.account?.serverUrl || 'this app’s server'}: restoring keeps it on this device only.`}
+        </p>
+      </Show>
+      <div class="row-actions">
         <button
           type="button"
           onClick={() =>
@@ -71,7 +74,7 @@ function TrashCard(props: { row: TrashRow }) {
                 app.notify(
                   'info',
                   outcome.synced
-                    ? 'Restored.'
+                    ? 'Restored to the timeline.'
                     : 'Restored on this device only (it belongs to another account).',
                 );
               else if (outcome.kind === 'already-back')
@@ -107,7 +110,7 @@ export default function TrashPage() {
           </button>
         </Show>
       </div>
-      <p class="hint">Memos stay here for 30 days, then they are deleted for good.</p>
+      <p class="page-hint">Memos stay here for 30 days, then they are deleted for good.</p>
       <Show when={rows().length > 0} fallback={<p class="empty">The Trash is empty.</p>}>
         <div class="memo-list">
           <For each={rows()}>{(row) => <TrashCard row={row} />}</For>

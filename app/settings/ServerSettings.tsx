@@ -14,9 +14,14 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useApp } from '../state/app-context';
 import { type AccountSwitchAnswer, AccountSwitchDialog } from './AccountSwitchDialog';
 import { exportJson } from './backup';
+import { SettingsSection } from './SettingsSection';
 import { loadAppServerConfig, serverUrlProblem } from './server-origin';
 
 type AccountSwitch = Extract<ConnectFailure, { kind: 'account-switch' }>;
+
+/** Server URL left empty while `npm start` runs without MEMOS_URL: nothing to reach. */
+export const NO_SERVER_BEHIND_APP =
+  'This app was started without a Memos server, so there is none at its own address. Enter your Memos server’s address in Server URL (for example https://memos.example.lan), or restart this app with the server given, e.g. MEMOS_URL=http://192.168.1.10:5230 npm start, and leave Server URL empty.';
 
 /** One sentence, whatever punctuation the failure's own message ends with. */
 function sentence(text: string): string {
@@ -55,7 +60,12 @@ export function ServerSettings() {
 
   async function connect() {
     setMessage(undefined);
-    const problem = serverUrlProblem(serverUrl(), serverConfig(), window.location.origin);
+    const config = serverConfig() ?? (await loadAppServerConfig());
+    if (serverUrl().trim() === '' && config?.memosProxy === false) {
+      setMessage({ kind: 'error', text: NO_SERVER_BEHIND_APP });
+      return;
+    }
+    const problem = serverUrlProblem(serverUrl(), config, window.location.origin);
     if (problem) {
       setMessage({ kind: 'error', text: `Could not connect: ${problem}` });
       return;
@@ -141,13 +151,12 @@ export function ServerSettings() {
   }
 
   return (
-    <section class="card" aria-labelledby="server-heading">
-      <h3 id="server-heading">Memos server</h3>
+    <SettingsSection id="server" title="Memos server">
       <Show
         when={sync.connection()}
         fallback={
           <form
-            class="server-form"
+            class="server-form field-grid"
             onSubmit={(event) => {
               event.preventDefault();
               void connect();
@@ -264,6 +273,6 @@ export function ServerSettings() {
           }}
         />
       </Show>
-    </section>
+    </SettingsSection>
   );
 }

@@ -4,7 +4,15 @@
  * before anything is written; one transaction).
  */
 import { strToU8, zipSync } from 'fflate';
-import { applyImport, buildExport, type ImportSummary, type LocalMemo, parseExport } from '../../sync';
+import {
+  applyImport,
+  assertNever,
+  buildExport,
+  type ImportSummary,
+  type LocalMemo,
+  type ParseProblem,
+  parseExport,
+} from '../../sync';
 import type { AppServices as AppServicesLike } from '../state/services';
 import { buildZipExport, importZip, looksLikeZip, MAX_JSON_IMPORT_BYTES } from './backup-zip';
 
@@ -92,18 +100,46 @@ export async function exportZip(
 
 export type ImportOutcome = { ok: true; summary: ImportSummary } | { ok: false; message: string };
 
+/** `memos[2].content: expected non-empty text` → `memo 3: content: expected non-empty text`. */
+function readableMemoError(error: string): string {
+  return error
+    .replace(/^memos\[(\d+)\]\.?/, (_, index: string) => `memo ${Number(index) + 1}: `)
+    .replace(': : ', ': ');
+}
+
+/** The sentence shown when an import file is refused (never the parser's own text). */
+export function describeImportProblem(
+  fileName: string,
+  problem: ParseProblem,
+  errors: readonly string[],
+): string {
+  switch (problem) {
+    case 'not-json':
+      return `Nothing was imported: ${fileName} is not a Memos Offline export (it is not a JSON file). Choose a file made with Export.`;
+    case 'not-an-export':
+      return `Nothing was imported: ${fileName} is not a Memos Offline export. Choose a file made with Export, on this or another device.`;
+    case 'other-version':
+      return `Nothing was imported: ${fileName} comes from a version of Memos Offline that this one cannot read. Update the app here, then import it again.`;
+    case 'invalid-memos': {
+      const first = errors[0] ? ` (${readableMemoError(errors[0])})` : '';
+      return `Nothing was imported: some memos in ${fileName} are not valid${first}. Your notebook is unchanged.`;
+    }
+    default:
+      return assertNever(problem, 'import problem');
+  }
+}
+
 /** Imports a one-file JSON export, or a zip export with attachments [B3] (told apart by its first bytes). */
 export async function importJson(services: AppServicesLike, file: File): Promise<ImportOutcome> {
   if (looksLikeZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return importZip(services, file);
   if (file.size > MAX_JSON_IMPORT_BYTES)
-    return { ok: false, message: `${file.name} is too large to be an export (over 200 MB).` };
-  const parsed = parseExport(await file.text());
-  if (!parsed.ok) {
     return {
       ok: false,
-      message: `Nothing was imported: ${file.name} is not a valid export. ${parsed.errors.join('; ')}.`,
+      message: `Nothing was imported: ${file.name} is too large to be an export (over 200 MB).`,
     };
-  }
+  const parsed = parseExport(await file.text());
+  if (!parsed.ok)
+    return { ok: false, message: describeImportProblem(file.name, parsed.problem, parsed.errors) };
   const summary = await applyImport(services.db, services.feed, parsed.memos, services.now());
   return { ok: true, summary };
 }

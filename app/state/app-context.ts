@@ -1,20 +1,18 @@
 /**
- * Shared UI state: the notebook view, the search query and transient notices. Created
+ * Shared UI state: the notebook view, the search query, notices and the theme. Created
  * once in main.tsx and provided through a Solid context; components never create
  * services themselves.
  */
 import { type Accessor, createContext, createSignal, type Setter, useContext } from 'solid-js';
 import type { InstallState } from '../pwa/install';
 import type { NotebookView } from './notebook-view';
+import { createNotices, type Notice, type NoticeOptions, type Notices } from './notices';
 import type { RecallState } from './recall';
 import type { AppServices } from './services';
 import type { SyncState } from './sync-runtime';
+import { createThemeState, type ThemeState } from './theme';
 
-export interface Notice {
-  id: number;
-  kind: 'info' | 'error';
-  text: string;
-}
+export type { Notice };
 
 export interface AppState {
   services: AppServices;
@@ -22,10 +20,12 @@ export interface AppState {
   sync: SyncState;
   install: InstallState;
   recall: RecallState;
+  theme: ThemeState;
   searchQuery: Accessor<string>;
   setSearchQuery: Setter<string>;
-  notices: Accessor<readonly Notice[]>;
-  notify(kind: Notice['kind'], text: string): void;
+  notices: Notices;
+  /** Shows a notice (a new one replaces the last); `undo` adds an "Undo" button. */
+  notify(kind: Notice['kind'], text: string, options?: NoticeOptions): void;
   dismiss(id: number): void;
 }
 
@@ -37,25 +37,22 @@ export function createAppState(
   recall: RecallState,
 ): AppState {
   const [searchQuery, setSearchQuery] = createSignal('');
-  const [notices, setNotices] = createSignal<readonly Notice[]>([]);
-  let nextId = 1;
+  const notices = createNotices({
+    setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    clearTimeout: (handle) => window.clearTimeout(handle as number),
+  });
   return {
     services,
     view,
     sync,
     install,
     recall,
+    theme: createThemeState(),
     searchQuery,
     setSearchQuery,
     notices,
-    notify(kind, text) {
-      const id = nextId++;
-      setNotices((list) => [...list.slice(-3), { id, kind, text }]);
-      if (kind === 'info') setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), 6000);
-    },
-    dismiss(id) {
-      setNotices((list) => list.filter((n) => n.id !== id));
-    },
+    notify: (kind, text, options) => notices.show(kind, text, options),
+    dismiss: (id) => notices.dismiss(id),
   };
 }
 

@@ -9,6 +9,7 @@ import { type Accessor, createMemo, createSignal } from 'solid-js';
 import type { ChangeFeed, LocalMemo, MemoName, MemosDatabase } from '../../sync';
 import { KeywordIndex } from '../search/keyword-index';
 import { SortedMemos } from './sorted-memos';
+import { buildTagGroups, type TagGroups } from './tag-tree';
 
 export interface TagCount {
   tag: string;
@@ -22,7 +23,10 @@ export interface NotebookView {
   loaded: Accessor<boolean>;
   normal: Accessor<readonly LocalMemo[]>;
   archived: Accessor<readonly LocalMemo[]>;
+  /** Exact tags of the normal memos with how many memos carry each (for suggestions). */
   tagCounts: Accessor<readonly TagCount[]>;
+  /** The tag tree of the normal memos, counts matching the timeline's tag filter. */
+  tagGroups: Accessor<TagGroups>;
   /** Bumps whenever any memo changes (for consumers such as search results). */
   version: Accessor<number>;
   get(name: MemoName): LocalMemo | undefined;
@@ -167,12 +171,15 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
       .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
   });
 
+  const tagGroups = createMemo(() => buildTagGroups(normal()));
+
   return {
     ready,
     loaded,
     normal,
     archived,
     tagCounts,
+    tagGroups,
     version,
     get: (name) => normalList.get(name) ?? archivedList.get(name),
     keyword,

@@ -56,7 +56,16 @@ export interface ImportedMemo extends ExportedFields {
   attachments?: ImportedAttachment[];
 }
 
-export type ParseResult = { ok: true; memos: ImportedMemo[] } | { ok: false; errors: string[] };
+/**
+ * Why a file is refused, for the words the user sees: not JSON at all, JSON that is not
+ * an export, an export of another version, or an export with invalid memos (`errors`
+ * then name them; for the other kinds they are details for logs, not for people).
+ */
+export type ParseProblem = 'not-json' | 'not-an-export' | 'other-version' | 'invalid-memos';
+
+export type ParseResult =
+  | { ok: true; memos: ImportedMemo[] }
+  | { ok: false; problem: ParseProblem; errors: string[] };
 
 export function buildExport(
   memos: readonly LocalMemo[],
@@ -150,25 +159,32 @@ export function parseExport(text: string): ParseResult {
   } catch (error) {
     return {
       ok: false,
+      problem: 'not-json',
       errors: [`not valid JSON (${error instanceof Error ? error.message : String(error)})`],
     };
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, errors: ['expected a JSON object with a "memos" list'] };
+    return { ok: false, problem: 'not-an-export', errors: ['expected a JSON object with a "memos" list'] };
   }
   const root = data as Record<string, unknown>;
   if (root.format !== undefined && root.format !== EXPORT_FORMAT) {
-    return { ok: false, errors: [`format: expected "${EXPORT_FORMAT}", got ${JSON.stringify(root.format)}`] };
+    return {
+      ok: false,
+      problem: 'not-an-export',
+      errors: [`format: expected "${EXPORT_FORMAT}", got ${JSON.stringify(root.format)}`],
+    };
   }
   if (root.format === EXPORT_FORMAT && root.version !== EXPORT_VERSION) {
     return {
       ok: false,
+      problem: 'other-version',
       errors: [
         `version: this app reads export version ${EXPORT_VERSION}, the file has ${JSON.stringify(root.version)}`,
       ],
     };
   }
-  if (!Array.isArray(root.memos)) return { ok: false, errors: ['memos: expected a list of memos'] };
+  if (!Array.isArray(root.memos))
+    return { ok: false, problem: 'not-an-export', errors: ['memos: expected a list of memos'] };
   const errors: string[] = [];
   const memos: ImportedMemo[] = [];
   const seen = new Set<string>();
@@ -180,6 +196,6 @@ export function parseExport(text: string): ParseResult {
     seen.add(memo.name);
     memos.push(memo);
   });
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, problem: 'invalid-memos', errors };
   return { ok: true, memos };
 }

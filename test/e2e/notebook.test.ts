@@ -15,6 +15,7 @@ import {
   waitForServiceWorkerControl,
 } from '../helpers/app-harness';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
+import { memoAction } from '../helpers/notebook-seed';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -51,14 +52,17 @@ describe('offline notebook in Chromium', () => {
       await captureMemo(page, 'Call the plumber about the #home/kitchen sink');
       const milk = page.getByRole('article').filter({ hasText: 'Buy oat milk' });
 
-      await milk.getByRole('button', { name: 'Edit' }).click();
+      await memoAction(page, milk, 'Edit');
       await milk.getByRole('textbox', { name: 'Edit memo' }).fill('Buy oat milk and eggs #groceries');
       await milk.getByRole('button', { name: 'Save' }).click();
       const edited = page.getByRole('article').filter({ hasText: 'Buy oat milk and eggs' });
       await edited.waitFor();
 
-      await edited.getByRole('button', { name: 'Pin', exact: true }).click();
-      await edited.getByRole('button', { name: 'Unpin' }).waitFor();
+      await memoAction(page, edited, 'Pin');
+      await page.getByRole('heading', { name: 'Pinned' }).waitFor();
+      await edited.getByRole('button', { name: 'More', exact: true }).click();
+      await page.getByRole('menuitem', { name: 'Unpin' }).waitFor();
+      await page.keyboard.press('Escape');
       expect(await page.getByRole('article').first().textContent()).toContain('Buy oat milk and eggs');
 
       await page.getByRole('link', { name: '#home/kitchen' }).click();
@@ -71,16 +75,16 @@ describe('offline notebook in Chromium', () => {
       expect(await results.getByRole('article').textContent()).toContain('plumber');
       await page.getByRole('searchbox', { name: 'Search' }).fill('');
 
-      await edited.getByRole('button', { name: 'Archive' }).click();
+      await memoAction(page, edited, 'Archive');
       await expect.poll(() => page.getByRole('article').count()).toBe(1);
       await page.getByRole('link', { name: 'Archived' }).click();
       const archived = page.getByRole('article').filter({ hasText: 'Buy oat milk and eggs' });
-      await archived.getByRole('button', { name: 'Restore' }).click();
+      await memoAction(page, archived, 'Restore');
       await expect.poll(() => page.getByRole('article').count()).toBe(0);
       await page.getByRole('link', { name: 'Timeline' }).click();
 
       const plumber = page.getByRole('article').filter({ hasText: 'plumber' });
-      await plumber.getByRole('button', { name: 'Delete' }).click();
+      await memoAction(page, plumber, 'Delete');
       const dialog = page.getByRole('dialog');
       await dialog.getByRole('button', { name: 'Delete' }).click();
       await expect.poll(() => page.getByRole('article').count()).toBe(1);
@@ -149,11 +153,11 @@ describe('offline notebook in Chromium', () => {
       // Tab 1 edits the first item while tab 2 (another device, as far as this editor knows)
       // changes the last one and saves first.
       const card = page.getByRole('article').filter({ hasText: 'Packing list' });
-      await card.getByRole('button', { name: 'Edit' }).click();
+      await memoAction(page, card, 'Edit');
       const editor = card.getByRole('textbox', { name: 'Edit memo' });
       await editor.fill('Packing list\n\ntent and pegs\n\nstove\n\nmap');
       const otherCard = other.getByRole('article').filter({ hasText: 'Packing list' });
-      await otherCard.getByRole('button', { name: 'Edit' }).click();
+      await memoAction(other, otherCard, 'Edit');
       await otherCard
         .getByRole('textbox', { name: 'Edit memo' })
         .fill('Packing list\n\ntent\n\nstove\n\nmap and compass');
@@ -166,10 +170,10 @@ describe('offline notebook in Chromium', () => {
         .toEqual(['Packing list\n\ntent and pegs\n\nstove\n\nmap and compass']);
 
       // Tab 1 is editing when tab 2 deletes the memo: the unsaved text becomes a new memo.
-      await card.getByRole('button', { name: 'Edit' }).click();
+      await memoAction(page, card, 'Edit');
       await editor.fill('Packing list, final: tent, stove, map, compass, headlamp');
       const doomed = other.getByRole('article').filter({ hasText: 'Packing list' });
-      await doomed.getByRole('button', { name: 'Delete' }).click();
+      await memoAction(other, doomed, 'Delete');
       await other.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
       await page.getByText(/deleted elsewhere; your edit was saved as a new memo/).waitFor();
       await expect

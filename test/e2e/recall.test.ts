@@ -130,6 +130,33 @@ describe('search by meaning, in Chromium with the real model', () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
   });
 
+  it('says "Searching…", never "No memos match", while results by meaning are on their way', async () => {
+    // A query sharing no word with any memo: only search by meaning can answer it.
+    const { query, target } = corpus.paraphrases.find((p) => p.target === 'car') ?? { query: '', target: '' };
+    expect(query).toBe('vehicle maintenance mileage');
+    const expected = corpus.memos.find((m) => m.id === target)?.content ?? '';
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __summaries: string[] }).__summaries = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.results-summary')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByRole('searchbox', { name: 'Search' }).fill(query);
+    const region = page.getByRole('region', { name: 'Search results' });
+    await region
+      .getByRole('article')
+      .filter({ hasText: expected.slice(0, 30) })
+      .first()
+      .waitFor();
+    const summaries = await page.evaluate(() => (window as unknown as { __summaries: string[] }).__summaries);
+    expect(summaries[0], summaries.join(' | ')).toBe(`Searching for “${query}”…`);
+    expect(summaries.filter((text) => text.startsWith('No memos match'))).toEqual([]);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  });
+
   it('finds a memo captured with the network off by meaning within 2 s', async () => {
     await browser.context.setOffline(true);
     await page

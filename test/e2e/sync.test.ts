@@ -10,6 +10,7 @@ import { captureMemo, startTestApp, type TestApp } from '../helpers/app-harness'
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
 import { memosVersionUnderTest } from '../helpers/memos-binary';
 import { type MemosInstance, startMemos } from '../helpers/memos-instance';
+import { memoAction } from '../helpers/notebook-seed';
 
 let memos: MemosInstance;
 let app: TestApp;
@@ -136,11 +137,8 @@ describe('sync with a real Memos server, in Chromium', () => {
       method: 'PATCH',
       body: JSON.stringify({ pinned: true }),
     });
-    await page
-      .getByRole('article')
-      .filter({ hasText: 'edited on the server' })
-      .getByRole('button', { name: 'Unpin' })
-      .waitFor({ timeout: 5_000 });
+    await page.getByRole('heading', { name: 'Pinned' }).waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('article').first().textContent()).toContain('edited on the server');
 
     // A server-side delete disappears.
     await api('memos/from-the-server-1', { method: 'DELETE' });
@@ -168,7 +166,7 @@ describe('sync with a real Memos server, in Chromium', () => {
     // Non-overlapping edits: the server adds a line at the end, the app changes the first line.
     await browser.context.setOffline(true);
     const article = page.getByRole('article').filter({ hasText: 'shopping list' });
-    await article.getByRole('button', { name: 'Edit' }).click();
+    await memoAction(page, article, 'Edit');
     await article.getByRole('textbox', { name: 'Edit memo' }).fill('SHOPPING LIST\nmilk\nbread');
     await article.getByRole('button', { name: 'Save' }).click();
     await api(`memos/${uid}?updateMask=content,update_time`, {
@@ -186,7 +184,7 @@ describe('sync with a real Memos server, in Chromium', () => {
     );
     await browser.context.setOffline(true);
     const merged = page.getByRole('article').filter({ hasText: 'SHOPPING LIST' });
-    await merged.getByRole('button', { name: 'Edit' }).click();
+    await memoAction(page, merged, 'Edit');
     await merged.getByRole('textbox', { name: 'Edit memo' }).fill('GROCERIES FOR SATURDAY');
     await merged.getByRole('button', { name: 'Save' }).click();
     await api(`memos/${uid}?updateMask=content,update_time`, {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureMemo, startTestApp, storedMemos, type TestApp } from '../helpers/app-harness';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
+import { memoAction } from '../helpers/notebook-seed';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ describe('the Trash', () => {
 
       for (const text of ['Keep the receipt', 'Old parking ticket', 'Draft that goes']) {
         const memo = page.getByRole('article').filter({ hasText: text });
-        await memo.getByRole('button', { name: 'Delete' }).click();
+        await memoAction(page, memo, 'Delete');
         const dialog = page.getByRole('dialog');
         expect(await dialog.textContent()).toContain('Trash');
         await dialog.getByRole('button', { name: 'Delete' }).click();

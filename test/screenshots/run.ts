@@ -1,72 +1,78 @@
 /**
  * `npm run screenshots`: builds the app, serves it on loopback, seeds a realistic notebook
- * in fresh Chromium profiles and writes PNGs of every screen at phone (390×844) and desktop
- * (1280×800) sizes, in light and dark, to `screenshots/` (ignored by git), so anyone can
- * look at the app as a person would. `--only=trash,settings` limits the screens.
+ * (test/helpers/notebook-seed.ts) in a fresh Chromium profile per size and theme, and
+ * writes PNGs of every screen at phone (390×844) and desktop (1280×800) sizes, in light
+ * and dark, to `screenshots/` (ignored by git), so anyone can look at the app as a person
+ * would. `--only=trash,settings` limits the screens. Screens run in order on one profile;
+ * the destructive ones come last.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { captureMemo, REPO_ROOT, startTestApp, type TestApp } from '../helpers/app-harness';
+import { REPO_ROOT, startTestApp, type TestApp } from '../helpers/app-harness';
 import { launchBrowser } from '../helpers/chromium';
+import { type MemosInstance, startMemos } from '../helpers/memos-instance';
+import { memoAction, seedNotebook } from '../helpers/notebook-seed';
 
 const OUT = join(REPO_ROOT, 'screenshots');
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
 const THEMES = ['light', 'dark'] as const;
 
-const NOTEBOOK = [
-  '#preferences #system\n- Language: English\n- Timezone: Europe/Madrid\n- Confirmation required: destructive actions',
-  'Buy oat milk, eggs and coffee #groceries',
-  '## Boiler service\nCall the plumber on Tuesday about the #home/kitchen sink and the boiler pressure.',
-  '- [ ] renew car insurance\n- [x] book the MOT\n- [ ] change the oil #car',
-  '#conversation #2024-01-15\n**User**: Remind me to water the plants tomorrow\n**AI**: I have set a reminder for tomorrow at 9 AM.',
-  'Idea: a small shelf above the desk for the printer #idea',
-  'Wi-Fi guest password is on the fridge door #home',
-];
-
 interface Screen {
   name: string;
   /** Brings the page to the screen (the notebook is already seeded). */
   show(page: Page, app: TestApp): Promise<void>;
+  /** Undoes what the screen left behind that would show on the next ones. */
+  after?(page: Page): Promise<void>;
 }
 
-async function deleteFirst(page: Page, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const memo = page.getByRole('article').first();
-    await memo.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-    await memo.waitFor({ state: 'detached' }).catch(() => undefined);
-  }
-}
+const memo = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text }).first();
 
 const SCREENS: Screen[] = [
   { name: 'timeline', show: async (page, app) => void (await page.goto(app.url)) },
   {
-    name: 'delete-dialog',
+    name: 'memo-menu',
     async show(page, app) {
       await page.goto(app.url);
-      await page.getByRole('article').first().getByRole('button', { name: 'Delete' }).click();
-      await page.getByRole('dialog').waitFor();
+      await memo(page, 'Buy oat milk').getByRole('button', { name: 'More', exact: true }).click();
+      await page.getByRole('menu').waitFor();
     },
   },
   {
-    name: 'trash',
+    name: 'capture-tags',
     async show(page, app) {
       await page.goto(app.url);
-      await deleteFirst(page, 2);
-      await page.getByRole('link', { name: 'Trash' }).click();
-      await page.getByRole('heading', { name: 'Trash' }).waitFor();
+      await page.getByRole('textbox', { name: 'New memo' }).click();
+      await page.keyboard.type('Plant the bulbs before the frost #ho');
+      await page.getByRole('listbox', { name: 'Tag suggestions' }).waitFor();
+    },
+    after: (page) => page.getByRole('textbox', { name: 'New memo' }).fill(''),
+  },
+  {
+    name: 'edit',
+    async show(page, app) {
+      await page.goto(app.url);
+      await memoAction(page, memo(page, 'Buy oat milk'), 'Edit');
+      await page.getByRole('textbox', { name: 'Edit memo' }).waitFor();
     },
   },
   {
-    name: 'trash-empty-dialog',
+    name: 'memo-page',
     async show(page, app) {
       await page.goto(app.url);
-      await deleteFirst(page, 1);
-      await page.getByRole('link', { name: 'Trash' }).click();
-      await page.getByRole('button', { name: 'Empty trash' }).click();
-      await page.getByRole('dialog').waitFor();
+      await memo(page, 'Water the tomatoes')
+        .getByText('Water the tomatoes')
+        .click({ position: { x: 8, y: 8 } });
+      await page.getByRole('region', { name: 'Related' }).waitFor();
+    },
+  },
+  {
+    name: 'memo-page-long',
+    async show(page, app) {
+      await page.goto(app.url);
+      await memo(page, 'Boiler service').getByRole('link').first().click();
+      await page.getByRole('region', { name: 'Related' }).waitFor();
     },
   },
   {
@@ -78,17 +84,104 @@ const SCREENS: Screen[] = [
     },
   },
   {
+    name: 'tag-filter',
+    async show(page, app) {
+      await page.goto(`${app.url}/?tag=home`);
+      await page.getByText('Showing #home').waitFor();
+    },
+  },
+  {
+    name: 'tags',
+    async show(page, app) {
+      await page.goto(`${app.url}/tags`);
+      await page.getByRole('heading', { name: 'Tags' }).waitFor();
+    },
+  },
+  {
+    name: 'memory',
+    async show(page, app) {
+      await page.goto(`${app.url}/memory`);
+      await page.getByRole('heading', { name: 'Memory' }).first().waitFor();
+    },
+  },
+  {
+    name: 'archived',
+    async show(page, app) {
+      await page.goto(`${app.url}/archived`);
+      await page.getByRole('article').first().waitFor();
+    },
+  },
+  {
     name: 'settings',
     async show(page, app) {
       await page.goto(`${app.url}/settings`);
       await page.getByRole('heading', { name: 'Memos server' }).waitFor();
     },
   },
+  {
+    name: 'settings-end',
+    async show(page, app) {
+      await page.goto(`${app.url}/settings`);
+      await page.getByRole('heading', { name: 'About' }).scrollIntoViewIfNeeded();
+    },
+  },
+  {
+    name: 'delete-dialog',
+    async show(page, app) {
+      await page.goto(app.url);
+      await memoAction(page, memo(page, 'Idea: a small shelf'), 'Delete');
+      await page.getByRole('dialog').waitFor();
+    },
+  },
+  {
+    name: 'undo-notice',
+    async show(page, app) {
+      await page.goto(app.url);
+      await memoAction(page, memo(page, 'Book club'), 'Archive');
+      await page.getByRole('button', { name: 'Undo' }).waitFor();
+    },
+  },
+  {
+    name: 'trash',
+    async show(page, app) {
+      await page.goto(app.url);
+      for (const text of ['Idea: a small shelf', 'Passport renewal']) {
+        await memoAction(page, memo(page, text), 'Delete');
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+        await page.getByRole('article').filter({ hasText: text }).waitFor({ state: 'detached' });
+      }
+      await page.getByRole('link', { name: 'Trash' }).click();
+      await page.getByRole('heading', { name: 'Trash' }).waitFor();
+      await page.getByRole('article').first().waitFor();
+    },
+  },
+  {
+    name: 'trash-empty-dialog',
+    async show(page, app) {
+      await page.goto(`${app.url}/trash`);
+      await page.getByRole('button', { name: 'Empty trash' }).click();
+      await page.getByRole('dialog').waitFor();
+    },
+  },
 ];
 
-async function seed(page: Page, app: TestApp): Promise<void> {
-  await page.goto(app.url);
-  for (const content of NOTEBOOK) await captureMemo(page, content);
+/**
+ * The account-switch dialog [A1] needs a real Memos server: connect as one account (the
+ * seeded memos upload), disconnect keeping them, then connect as another.
+ */
+async function showAccountSwitch(page: Page, appUrl: string, memos: MemosInstance, user: string) {
+  const bob = await memos.createUser(user, 'bob-pass-123456');
+  await seedNotebook(page, appUrl);
+  await page.goto(`${appUrl}/settings`);
+  const connect = async (token: string) => {
+    await page.getByRole('textbox', { name: 'Access token' }).fill(token);
+    await page.getByRole('button', { name: 'Connect' }).click();
+  };
+  await connect(memos.admin.token);
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByText(/Disconnected/).waitFor();
+  await connect(bob.token);
+  await page.getByRole('dialog').waitFor();
 }
 
 async function main(): Promise<void> {
@@ -105,19 +198,43 @@ async function main(): Promise<void> {
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();
-    for (const screen of SCREENS.filter((s) => !only || only.includes(s.name))) {
-      for (const [size, viewport] of Object.entries(SIZES)) {
-        for (const theme of THEMES) {
-          const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1 });
-          const page = await context.newPage();
-          await seed(page, app);
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      for (const theme of THEMES) {
+        const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1 });
+        const page = await context.newPage();
+        await seedNotebook(page, app.url);
+        for (const screen of SCREENS.filter((s) => !only || only.includes(s.name))) {
           await screen.show(page, app);
           await page.waitForTimeout(300);
           const file = join(OUT, `${screen.name}-${size}-${theme}.png`);
           await page.screenshot({ path: file });
           console.log(file);
-          await context.close();
+          await page.keyboard.press('Escape');
+          await screen.after?.(page);
         }
+        await context.close();
+      }
+    }
+    if (!only || only.includes('account-switch')) {
+      const memos = await startMemos();
+      const synced = await startTestApp({ copyDist: true, memosUrl: memos.baseUrl });
+      try {
+        let users = 0;
+        for (const [size, viewport] of Object.entries(SIZES)) {
+          for (const theme of THEMES) {
+            const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1 });
+            const page = await context.newPage();
+            await showAccountSwitch(page, synced.url, memos, `bob${++users}`);
+            await page.waitForTimeout(300);
+            const file = join(OUT, `account-switch-dialog-${size}-${theme}.png`);
+            await page.screenshot({ path: file });
+            console.log(file);
+            await context.close();
+          }
+        }
+      } finally {
+        await synced.close();
+        await memos.stop();
       }
     }
   } finally {

@@ -99,11 +99,24 @@ async function configureOrigin(
       : streamWasm
         ? [source.ortMjsUrl]
         : [source.ortWasmUrl, source.ortMjsUrl];
-  const downloaded = await downloadFiles([...runtime, ...modelUrls], {
-    origin: source.origin,
-    fetch: source.fetch,
-    ...(onProgress ? { onProgress } : {}),
-  });
+  // Progress counts only files that really come over the network: those already in the
+  // runtime caches load from this device (offline too) and are no "download".
+  const urls = [...runtime, ...modelUrls];
+  const cached = await Promise.all(urls.map((url) => isCached(url, source.origin)));
+  const download = (list: string[], progress?: (p: ModelLoadProgress) => void) =>
+    downloadFiles(list, {
+      origin: source.origin,
+      fetch: source.fetch,
+      ...(progress ? { onProgress: progress } : {}),
+    });
+  const [fromNetwork, fromCache] = await Promise.all([
+    download(
+      urls.filter((_, i) => !cached[i]),
+      onProgress,
+    ),
+    download(urls.filter((_, i) => cached[i])),
+  ]);
+  const downloaded = new Map([...fromCache, ...fromNetwork]);
   const wasmBinary = downloaded.get(new URL(source.ortWasmUrl, `${source.origin}/`).href);
   await warmCaches(downloaded);
   env.allowRemoteModels = false;

@@ -93,14 +93,19 @@ export function recallClient(): RecallApi {
   return facade;
 }
 
-const MB = 1024 * 1024;
+/** Decimal megabytes, as file sizes are quoted elsewhere (README: "23 MB"). */
+const MB = 1_000_000;
 
-/** One line for the UI, e.g. "Downloading the search model: 12.0 of 49.1 MB". */
+/**
+ * One line for the UI, e.g. "Downloading the search model: 12.0 of 50.3 MB" while bytes
+ * come over the network (files already cached are not counted: model-loader.ts), then
+ * "Starting semantic search…" until the model runs.
+ */
 export function describeSnapshot(snapshot: RecallSnapshot): string {
   const { status, progress } = snapshot;
   if (status.kind === 'unavailable') return status.message;
   if (status.kind === 'loading') {
-    return status.total > 0
+    return status.total > 0 && status.loaded < status.total
       ? `Downloading the search model: ${(status.loaded / MB).toFixed(1)} of ${(status.total / MB).toFixed(1)} MB`
       : 'Starting semantic search…';
   }

@@ -9,7 +9,9 @@
  *  - background work is taken in indexing order across everything queued, whatever order
  *    it arrived in (ranked-lane.ts: newest first, even for a pull listed oldest first);
  *  - a name is queued at most once; a name changed while in flight is queued again;
- *  - progress counts memos taken since the queue was last empty ("Indexing n of N");
+ *  - progress counts distinct memos since the queue was last empty ("Indexing n of N"):
+ *    a memo queued again while waiting or in flight is not counted twice, and n never
+ *    exceeds N;
  *  - after a storage-quota failure the queue halts (nothing is dropped) until `resume`.
  */
 import type { MemoName, MemosDatabase } from '../../sync';
@@ -60,8 +62,10 @@ export function createIndexer(deps: IndexerDeps): Indexer {
   const idleWaiters: Array<() => void> = [];
   let running = false;
   let halted = false;
-  let done = 0;
-  let total = 0;
+  /** Names queued since the queue was last empty (N), and those of them finished (n). */
+  const counted = new Set<MemoName>();
+  const finished = new Set<MemoName>();
+  const report = () => deps.onProgress(finished.size, counted.size);
 
   function take(): MemoName[] {
     const batch: MemoName[] = [];
@@ -114,7 +118,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       for (let batch = take(); batch.length > 0 && !halted; batch = take()) {
         try {
           await process(batch);
-          done += batch.length;
+          for (const name of batch) if (!queued.has(name)) finished.add(name);
           settle(batch, true);
         } catch (error) {
           const quota = isQuotaError(error);
@@ -126,17 +130,17 @@ export function createIndexer(deps: IndexerDeps): Indexer {
               queued.add(name);
             }
           } else {
-            done += batch.length;
+            for (const name of batch) if (!queued.has(name)) finished.add(name);
             settle(batch, false);
           }
         }
-        deps.onProgress(done, total);
+        report();
       }
     } finally {
       running = false;
       if (queued.size === 0) {
-        done = 0;
-        total = 0;
+        counted.clear();
+        finished.clear();
         deps.onProgress(0, 0);
       }
       if (queued.size === 0 || halted) for (const resolve of idleWaiters.splice(0)) resolve();
@@ -150,7 +154,8 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       const { name } = entry;
       if (!queued.has(name)) {
         queued.add(name);
-        total++;
+        counted.add(name);
+        finished.delete(name);
         if (first) priority.push(name);
         else fresh.push(entry);
       } else if (first) priority.push(name);
@@ -161,7 +166,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       );
     }
     background.add(fresh);
-    deps.onProgress(done, total);
+    report();
     void pump();
     return Promise.all(promises).then((results) => results.every(Boolean));
   }
