@@ -1,18 +1,21 @@
 /**
  * The capture box: a textbox "New memo" and "Save" (also Ctrl/Cmd+Enter). One line until
  * it is focused or holds text, then it grows with its content and shows the visibility
- * (only when a server is connected). `#` suggests existing tags. The draft is persisted on
- * every keystroke and cleared only after the memo is committed; a rejected save (too
- * long, storage full) keeps it and says why.
+ * (only when a server is connected). `#` suggests existing tags. "Attach" (or a paste or a
+ * drop, or files shared from another app) adds files [F1]; a photo alone is a memo. The
+ * draft is persisted on every keystroke and cleared only after the memo is committed; a
+ * rejected save (too long, a file too large, storage full) keeps it and says why.
  */
 import { useLocation } from '@solidjs/router';
-import { createEffect, createSignal, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { checkContent, describeTooLong, type Visibility } from '../../sync';
 import { useApp } from '../state/app-context';
+import { filesOf, prepareFiles, whyFilesCannotBeStored } from '../state/attachment-files';
 import { touchScreen } from '../state/device';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
 import { requestPersistenceOnce } from '../state/persistence';
 import { describeSaveError } from '../state/save-errors';
+import { AttachButton, AttachList, type PendingFile, pendingFrom, releasePending } from './AttachPicker';
 import { fitHeight } from './autosize';
 import { createTagSuggest } from './TagSuggest';
 import { VisibilitySelect } from './VisibilitySelect';
@@ -38,14 +41,28 @@ export function CaptureBox() {
   const [error, setError] = createSignal('');
   const [saving, setSaving] = createSignal(false);
   const [focused, setFocused] = createSignal(false);
+  const [files, setFiles] = createSignal<readonly PendingFile[]>([]);
   const location = useLocation<Record<string, unknown>>();
   let textarea: HTMLTextAreaElement | undefined;
-  const expanded = () => focused() || text() !== '';
+  const expanded = () => focused() || text() !== '' || files().length > 0;
   const suggest = createTagSuggest({ textarea: () => textarea, onInsert: (value) => update(value) });
 
   onMount(() => {
     if (location.state?.[FOCUS_CAPTURE] === true) textarea?.focus();
   });
+  // Files shared from another app (the share target) land here once.
+  createEffect(() => {
+    const shared = app.sharedFiles();
+    if (shared.length === 0) return;
+    app.setSharedFiles([]);
+    addFiles([...shared]);
+  });
+  onCleanup(() => releasePending(files()));
+
+  function addFiles(added: File[]) {
+    setFiles((current) => [...current, ...pendingFrom(added)]);
+    setError('');
+  }
   createEffect(() => {
     text();
     if (!textarea) return;
@@ -53,7 +70,7 @@ export function CaptureBox() {
     else textarea.style.height = '';
   });
 
-  const isEmpty = () => text().trim() === '';
+  const isEmpty = () => text().trim() === '' && files().length === 0;
   const overLimit = () => {
     const check = checkContent(text());
     return !check.ok && check.reason === 'too-long' ? check.bytes : 0;
@@ -72,10 +89,22 @@ export function CaptureBox() {
       setError(describeTooLong(tooLong));
       return;
     }
+    const attached = files();
+    const refusal = await whyFilesCannotBeStored(attached.map((p) => p.file));
+    if (refusal) {
+      setError(refusal);
+      return;
+    }
     setSaving(true);
     try {
-      await app.services.notebook.create({ content: text(), visibility: visibility() });
+      await app.services.notebook.create({
+        content: text(),
+        visibility: visibility(),
+        ...(attached.length > 0 ? { files: await prepareFiles(attached.map((p) => p.file)) } : {}),
+      });
       setText('');
+      releasePending(attached);
+      setFiles([]);
       clearDraft(DRAFT_KEY);
       setError('');
       suggest.close();
@@ -96,6 +125,21 @@ export function CaptureBox() {
         void save();
       }}
       onFocusIn={() => setFocused(true)}
+      onPaste={(event) => {
+        const pasted = filesOf(event.clipboardData);
+        if (pasted.length === 0) return;
+        event.preventDefault();
+        addFiles(pasted);
+      }}
+      onDragOver={(event) => {
+        if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        const dropped = filesOf(event.dataTransfer);
+        if (dropped.length === 0) return;
+        event.preventDefault();
+        addFiles(dropped);
+      }}
       onFocusOut={(event) => {
         const next = event.relatedTarget;
         if (!(next instanceof Node && event.currentTarget.contains(next))) setFocused(false);
@@ -137,7 +181,17 @@ export function CaptureBox() {
           {error()}
         </p>
       </Show>
+      <AttachList
+        pending={files()}
+        onRemovePending={(id) =>
+          setFiles((current) => {
+            releasePending(current.filter((p) => p.id === id));
+            return current.filter((p) => p.id !== id);
+          })
+        }
+      />
       <div class="capture-actions">
+        <AttachButton onFiles={addFiles} />
         <Show when={expanded() && app.sync.connection()}>
           <VisibilitySelect
             value={visibility()}

@@ -10,6 +10,7 @@ import { createSignal, Show } from 'solid-js';
 import { type LocalMemo, uidOf } from '../../sync';
 import { useApp } from '../state/app-context';
 import { memoActions } from '../state/memo-actions';
+import { AttachmentGallery } from './AttachmentGallery';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MemoBody } from './MemoBody';
 import { MemoEditor } from './MemoEditor';
@@ -125,6 +126,7 @@ export function MemoCard(props: {
           onTask={(index, checked) => void actions.setTask(props.memo, index, checked)}
           onOpen={props.fold === false ? undefined : () => navigate(href())}
         />
+        <AttachmentGallery names={props.memo.attachments} />
       </Show>
       <Show when={props.memo.syncIssue}>
         {(issue) => (

@@ -1,7 +1,9 @@
 /**
  * Inline editor for one memo: textbox "Edit memo" (growing with its text; `#` suggests
  * tags), visibility (only when a server is connected), "Save" (or Ctrl/Cmd+Enter) and
- * "Cancel" (or Esc). A saved edit is reported with "Undo". The edit draft is persisted
+ * "Cancel" (or Esc). Its attachments are listed, each with "Remove attachment {filename}",
+ * and "Attach" (or a paste or a drop) adds files [F1]; a change made to the set elsewhere
+ * meanwhile is merged, not undone [F2]. A saved edit is reported with "Undo". The edit draft is persisted
  * per memo so a reload or an app update never loses it, together with the text the edit
  * started from.
  * Invariant: the user's text is never dropped. If the memo changed elsewhere meanwhile, the
@@ -9,11 +11,19 @@
  * elsewhere (on save, or while the editor was open), the text is saved as a new memo.
  */
 import { createEffect, createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
-import { checkContent, describeTooLong, type LocalMemo, type Visibility } from '../../sync';
+import {
+  type AttachmentName,
+  checkContent,
+  describeTooLong,
+  type LocalMemo,
+  type Visibility,
+} from '../../sync';
 import { useApp } from '../state/app-context';
+import { filesOf, prepareFiles, whyFilesCannotBeStored } from '../state/attachment-files';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
 import { memoActions } from '../state/memo-actions';
 import { describeSaveError } from '../state/save-errors';
+import { AttachButton, AttachList, type PendingFile, pendingFrom, releasePending } from './AttachPicker';
 import { fitHeight } from './autosize';
 import { createTagSuggest } from './TagSuggest';
 import { VisibilitySelect } from './VisibilitySelect';
@@ -29,6 +39,11 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
   const [visibility, setVisibility] = createSignal<Visibility>(untrack(() => props.memo.visibility));
   const [error, setError] = createSignal('');
   const [overlap, setOverlap] = createSignal(false);
+  /** The attachments the editor opened with, those it keeps, and new files. */
+  const attachedFrom: readonly AttachmentName[] = untrack(() => props.memo.attachments);
+  const [kept, setKept] = createSignal<readonly AttachmentName[]>(attachedFrom);
+  const [added, setAdded] = createSignal<readonly PendingFile[]>([]);
+  const attachmentsChanged = () => added().length > 0 || kept().length !== attachedFrom.length;
   /** The memo's text when this edit began (kept with the draft across reloads). */
   let editedFrom = loadDraft(baseKey) || untrack(() => props.memo.content);
   /** What "Undo" after the save goes back to. */
@@ -87,14 +102,23 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
 
   async function save() {
     const check = checkContent(text());
-    if (!check.ok) {
+    const hasFiles = kept().length + added().length > 0;
+    if (!check.ok && !(check.reason === 'empty' && hasFiles)) {
       setError(check.reason === 'empty' ? 'A memo cannot be empty.' : describeTooLong(check.bytes));
       return;
     }
+    const refusal = await whyFilesCannotBeStored(added().map((p) => p.file));
+    if (refusal) {
+      setError(refusal);
+      return;
+    }
     try {
+      const attachments = attachmentsChanged()
+        ? { from: attachedFrom, keep: kept(), add: await prepareFiles(added().map((p) => p.file)) }
+        : undefined;
       const outcome = await app.services.notebook.saveEdit(
         name,
-        { content: text(), visibility: visibility() },
+        { content: text(), visibility: visibility(), ...(attachments ? { attachments } : {}) },
         editedFrom,
       );
       if (outcome.kind === 'saved') {
@@ -121,6 +145,8 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
   function cancel() {
     finish();
   }
+  onCleanup(() => releasePending(added()));
+  const addFiles = (files: File[]) => setAdded((current) => [...current, ...pendingFrom(files)]);
 
   return (
     <form
@@ -128,6 +154,21 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
       onSubmit={(event) => {
         event.preventDefault();
         void save();
+      }}
+      onPaste={(event) => {
+        const pasted = filesOf(event.clipboardData);
+        if (pasted.length === 0) return;
+        event.preventDefault();
+        addFiles(pasted);
+      }}
+      onDragOver={(event) => {
+        if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        const dropped = filesOf(event.dataTransfer);
+        if (dropped.length === 0) return;
+        event.preventDefault();
+        addFiles(dropped);
       }}
     >
       <textarea
@@ -162,7 +203,19 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
           {error()}
         </p>
       </Show>
+      <AttachList
+        existing={kept()}
+        pending={added()}
+        onRemoveExisting={(gone) => setKept((current) => current.filter((a) => a !== gone))}
+        onRemovePending={(id) =>
+          setAdded((current) => {
+            releasePending(current.filter((p) => p.id === id));
+            return current.filter((p) => p.id !== id);
+          })
+        }
+      />
       <div class="editor-actions">
+        <AttachButton onFiles={addFiles} />
         <Show when={app.sync.connection()}>
           <VisibilitySelect value={visibility()} onChange={setVisibility} />
         </Show>
@@ -181,7 +234,11 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
             Save as new memo
           </button>
         </Show>
-        <button type="submit" class="primary" disabled={text().trim() === ''}>
+        <button
+          type="submit"
+          class="primary"
+          disabled={text().trim() === '' && kept().length + added().length === 0}
+        >
           Save
         </button>
       </div>

@@ -18,6 +18,8 @@ const PATHS = {
   tag: 'M20.6 13.4l-7.2 7.2a2 2 0 0 1-2.8 0L3 13V3h10l7.6 7.6a2 2 0 0 1 0 2.8zM7.5 7.5h.01',
   close: 'M18 6L6 18M6 6l12 12',
   pin: 'M12 17v5M9 3h6l-1 7 4 4H6l4-4z',
+  attach:
+    'M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9',
 } as const;
 
 export type IconName = keyof typeof PATHS;

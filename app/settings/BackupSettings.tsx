@@ -1,11 +1,12 @@
 /**
- * Settings → Backup: "Export" (one JSON file with every memo), "Download Markdown (zip)"
- * and "Import" (the same JSON file; importing twice creates no duplicates; a refused file
- * changes nothing and says why in words of its own).
+ * Settings → Backup: "Export" (one JSON file with every memo), "Export with attachments"
+ * (a zip of that JSON and the files), "Download Markdown (zip)" and "Import" (either
+ * export; importing twice creates no duplicates; a refused file changes nothing and says
+ * why in words of its own).
  */
 import { createSignal, Show } from 'solid-js';
 import { useApp } from '../state/app-context';
-import { exportJson, exportMarkdownZip, importJson } from './backup';
+import { exportJson, exportMarkdownZip, exportZip, importJson } from './backup';
 import { SettingsSection } from './SettingsSection';
 
 type Message = { kind: 'ok' | 'error'; text: string };
@@ -44,8 +45,8 @@ export function BackupSettings() {
   return (
     <SettingsSection id="backup" title="Backup">
       <p class="section-text">
-        Export every memo with its metadata as one JSON file; import the same file on any device. Importing
-        twice creates no duplicates.
+        Export every memo with its metadata as one JSON file (up to 200 MB to import), or with its attachments
+        as a zip (up to 1 GB); import either on any device. Importing twice creates no duplicates.
       </p>
       <div class="button-row start">
         <button
@@ -58,6 +59,20 @@ export function BackupSettings() {
           }
         >
           Export
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void run('The export', async () => {
+              const done = await exportZip(app.services);
+              return {
+                kind: 'ok',
+                text: `Exported ${done.memos} memos and ${done.files} attachments.${done.missing > 0 ? ` ${done.missing} attachment${done.missing === 1 ? ' is' : 's are'} not on this device (open them once to include them).` : ''}`,
+              };
+            })
+          }
+        >
+          Export with attachments
         </button>
         <button
           type="button"
@@ -76,7 +91,7 @@ export function BackupSettings() {
         <input
           ref={fileInput}
           type="file"
-          accept="application/json,.json"
+          accept="application/json,.json,application/zip,.zip"
           class="visually-hidden"
           tabIndex={-1}
           aria-hidden="true"

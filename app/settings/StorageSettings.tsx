@@ -1,5 +1,10 @@
-/** Settings → Storage on this device: usage, whether it is persistent, and asking for it. */
-import { createResource, Show } from 'solid-js';
+/**
+ * Settings → Storage on this device: usage, whether it is persistent, and asking for it; and
+ * how much of attachments' originals to keep for offline use [F5] ("Keep originals offline
+ * up to N MB"; the oldest opened go first, never one that exists nowhere else).
+ */
+import { createResource, createSignal, Show } from 'solid-js';
+import { createMetaStore } from '../../sync';
 import { useApp } from '../state/app-context';
 import { requestPersistence, storageReport } from '../state/persistence';
 import { SettingRow, SettingsSection } from './SettingsSection';
@@ -15,10 +20,40 @@ function formatBytes(bytes: number | undefined): string {
 export function StorageSettings() {
   const app = useApp();
   const [report, { refetch }] = createResource(storageReport);
+  const meta = createMetaStore(app.services.db, app.services.feed);
+  const [budget, { mutate }] = createResource(() => meta.offlineBudget());
+  const [budgetNote, setBudgetNote] = createSignal('');
   return (
     <SettingsSection id="storage" title="Storage on this device">
       <SettingRow label="Memos">
         <span>{`${app.view.normal().length} in the timeline, ${app.view.archived().length} archived, ${app.sync.trashList().length} in the Trash`}</span>
+      </SettingRow>
+      <SettingRow label="Attachments">
+        <label class="inline-field">
+          Keep originals offline up to
+          <input
+            type="number"
+            min="0"
+            step="50"
+            inputMode="numeric"
+            value={budget() === undefined ? '' : Math.round((budget() ?? 0) / 1e6)}
+            onChange={async (event) => {
+              const megabytes = Math.max(0, Number(event.currentTarget.value) || 0);
+              await app.sync.controller.setOfflineBudget(megabytes * 1e6);
+              mutate(megabytes * 1e6);
+              setBudgetNote(
+                `Originals opened here are kept up to ${megabytes} MB; the least recently opened go first.`,
+              );
+              await refetch();
+            }}
+          />
+          MB
+        </label>
+        <Show when={budgetNote()}>
+          <span class="hint" role="status">
+            {budgetNote()}
+          </span>
+        </Show>
       </SettingRow>
       <Show when={report()} fallback={<p class="hint">Checking storage…</p>}>
         {(r) => (

@@ -5,6 +5,7 @@
  */
 import { type Accessor, createContext, createSignal, type Setter, useContext } from 'solid-js';
 import type { InstallState } from '../pwa/install';
+import { type AttachmentViews, createAttachmentViews } from './attachment-view';
 import type { NotebookView } from './notebook-view';
 import { createNotices, type Notice, type NoticeOptions, type Notices } from './notices';
 import type { RecallState } from './recall';
@@ -17,6 +18,11 @@ export type { Notice };
 export interface AppState {
   services: AppServices;
   view: NotebookView;
+  /** Attachments' names, types and pictures (attachment-view.ts). */
+  attachments: AttachmentViews;
+  /** Files shared into the app (share target) waiting for the capture box to take them. */
+  sharedFiles: Accessor<readonly File[]>;
+  setSharedFiles: Setter<readonly File[]>;
   sync: SyncState;
   install: InstallState;
   recall: RecallState;
@@ -37,6 +43,7 @@ export function createAppState(
   recall: RecallState,
 ): AppState {
   const [searchQuery, setSearchQuery] = createSignal('');
+  const [sharedFiles, setSharedFiles] = createSignal<readonly File[]>([]);
   const notices = createNotices({
     setTimeout: (callback, ms) => window.setTimeout(callback, ms),
     clearTimeout: (handle) => window.clearTimeout(handle as number),
@@ -44,6 +51,9 @@ export function createAppState(
   return {
     services,
     view,
+    attachments: createAttachmentViews(services.db, services.feed),
+    sharedFiles,
+    setSharedFiles,
     sync,
     install,
     recall,

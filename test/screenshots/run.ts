@@ -29,7 +29,46 @@ interface Screen {
 
 const memo = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text }).first();
 
+/** A small photo-like picture (a gradient), made in the page so it decodes for real. */
+async function attachPhoto(page: Page, content: string): Promise<void> {
+  const png = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(640, 420);
+    const context = canvas.getContext('2d');
+    if (context) {
+      const gradient = context.createLinearGradient(0, 0, 640, 420);
+      gradient.addColorStop(0, '#2f6f5e');
+      gradient.addColorStop(1, '#e9c46a');
+      context.fillStyle = gradient;
+      context.fillRect(0, 0, 640, 420);
+    }
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  });
+  await page.getByRole('textbox', { name: 'New memo' }).fill(content);
+  await page.getByLabel('Attach files').setInputFiles([
+    { name: 'whiteboard.png', mimeType: 'image/png', buffer: Buffer.from(png) },
+    { name: 'quote-2024.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 demo') },
+  ]);
+}
+
 const SCREENS: Screen[] = [
+  {
+    name: 'attach',
+    async show(page, app) {
+      await page.goto(app.url);
+      await attachPhoto(page, 'Whiteboard from the planning meeting #work');
+      await page.getByRole('button', { name: 'Remove attachment whiteboard.png' }).waitFor();
+    },
+  },
+  {
+    name: 'attachments',
+    async show(page, app) {
+      await page.goto(app.url);
+      await attachPhoto(page, 'Whiteboard from the planning meeting #work');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('img', { name: 'whiteboard.png' }).first().waitFor();
+    },
+  },
   { name: 'timeline', show: async (page, app) => void (await page.goto(app.url)) },
   {
     name: 'memo-menu',

@@ -1,0 +1,98 @@
+/**
+ * The UI's view of attachments [F5]: for each attachment name a memo lists, its file name,
+ * type and a picture to show (a blob URL of its thumbnail, or of a small original). Rows are
+ * read lazily and re-read when the change feed names them (a thumbnail arrived, an original
+ * was evicted). Blob URLs are revoked when replaced. Nothing here writes to the database.
+ * Invariant: only raster images get a picture; anything else is a file to download.
+ */
+import { type Accessor, createSignal, type Setter } from 'solid-js';
+import { type AttachmentName, type ChangeFeed, isInlineImage, type MemosDatabase } from '../../sync';
+
+/** Originals smaller than this may stand in for a missing thumbnail. */
+const ORIGINAL_AS_PICTURE_BYTES = 2 * 1024 * 1024;
+
+export interface AttachmentView {
+  name: AttachmentName;
+  filename: string;
+  type: string;
+  size: number;
+  /** A blob URL of a picture to show inline, when there is one. */
+  picture?: string;
+  /** The thumbnail is still coming from the server. */
+  pending: boolean;
+  /** The original's bytes are on this device. */
+  original: boolean;
+}
+
+export interface AttachmentViews {
+  get(name: AttachmentName): Accessor<AttachmentView | undefined>;
+  dispose(): void;
+}
+
+export function createAttachmentViews(db: MemosDatabase, feed: ChangeFeed): AttachmentViews {
+  const entries = new Map<
+    AttachmentName,
+    { read: Accessor<AttachmentView | undefined>; write: Setter<AttachmentView | undefined> }
+  >();
+
+  async function load(name: AttachmentName): Promise<void> {
+    const entry = entries.get(name);
+    if (!entry) return;
+    const row = await db.attachments.get(name);
+    const previous = entry.read();
+    if (previous?.picture) URL.revokeObjectURL(previous.picture);
+    if (!row) {
+      entry.write(undefined);
+      return;
+    }
+    let picture: string | undefined;
+    if (isInlineImage(row.type)) {
+      const thumbnail =
+        row.thumbnail === 'here' ? (await db.attachmentBlobs.get([name, 'thumbnail']))?.bytes : undefined;
+      const small =
+        !thumbnail && row.original && row.size <= ORIGINAL_AS_PICTURE_BYTES && row.thumbnail !== 'none'
+          ? (await db.attachmentBlobs.get([name, 'original']))?.bytes
+          : undefined;
+      const bytes = thumbnail ?? small;
+      if (bytes) picture = URL.createObjectURL(bytes);
+    }
+    entry.write({
+      name,
+      filename: row.filename,
+      type: row.type,
+      size: row.size,
+      pending: row.thumbnail === 'pending' && !picture,
+      original: row.original,
+      ...(picture ? { picture } : {}),
+    });
+  }
+
+  const unsubscribe = feed.subscribe((change) => {
+    if (change.type === 'attachments') {
+      for (const name of change.names) if (entries.has(name)) void load(name);
+    } else if (change.type === 'reset') {
+      for (const name of entries.keys()) void load(name);
+    }
+  });
+
+  return {
+    get(name) {
+      let entry = entries.get(name);
+      if (!entry) {
+        const [read, write] = createSignal<AttachmentView | undefined>();
+        entry = { read, write };
+        entries.set(name, entry);
+        void load(name);
+      }
+      return entry.read;
+    },
+    dispose() {
+      unsubscribe();
+      for (const entry of entries.values()) {
+        const picture = entry.read()?.picture;
+        if (picture) URL.revokeObjectURL(picture);
+      }
+      entries.clear();
+    },
+  };
+}
