@@ -7,6 +7,7 @@
  *  - A "thumbnail" the server could not make arrives as the whole original (Memos falls back
  *    to it): above `MAX_THUMBNAIL_BYTES` it is not kept as a thumbnail; the memo shows a link.
  *  - An original that exists nowhere else is never evicted (core/attachments.ts planEviction).
+ *  - Storage full while keeping an original: the file is still handed over, just not kept.
  */
 import type { ApiFailure, ApiResult, MemosApi } from '../api/types';
 import { type AttachmentName, isInlineImage, planEviction, type StoredOriginal } from '../core/attachments';
@@ -71,8 +72,12 @@ export async function openOriginal(
   if (!api) return { ok: false, error: { kind: 'offline', message: 'not connected to a Memos server' } };
   const got = await api.downloadAttachment(info(row), 'original');
   if (!got.ok) return got;
-  await store.storeBlob(name, 'original', got.value, options.now);
-  await enforceBudget(store, options.budget);
+  try {
+    await store.storeBlob(name, 'original', got.value, options.now);
+    await enforceBudget(store, options.budget);
+  } catch {
+    // The device's storage is full: the user still gets the file, it is just not kept.
+  }
   return got;
 }
 

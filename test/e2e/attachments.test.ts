@@ -72,11 +72,14 @@ describe('attachments', () => {
     await withBrowser(async ({ context }) => {
       const page = await context.newPage();
       await page.goto(app.url);
-      await page
-        .getByLabel('Attach files')
-        .setInputFiles([{ name: 'whiteboard.png', mimeType: 'image/png', buffer: PNG_2x2 }]);
+      await page.getByLabel('Attach files').setInputFiles([
+        { name: 'whiteboard.png', mimeType: 'image/png', buffer: PNG_2x2 },
+        // A corrupt image cannot be pictured: it is kept, shown as a file link.
+        { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not really a png') },
+      ]);
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('article').getByRole('img', { name: 'whiteboard.png' }).waitFor();
+      await page.getByRole('article').getByRole('link', { name: 'broken.png' }).waitFor();
 
       await page.getByRole('textbox', { name: 'New memo' }).fill('the big video');
       await page
