@@ -8,7 +8,7 @@
 import { For, onCleanup, Show } from 'solid-js';
 import type { AttachmentName } from '../../sync';
 import { useApp } from '../state/app-context';
-import { formatBytes } from '../state/attachment-files';
+import { formatBytes, makeThumbnail } from '../state/attachment-files';
 import { Icon } from './icons';
 
 export interface PendingFile {
@@ -16,6 +16,8 @@ export interface PendingFile {
   file: File;
   /** Object URL of a preview (images only). */
   preview?: string;
+  /** The stored thumbnail, made as soon as the file is attached (so saving does not wait). */
+  thumbnail: Promise<Blob | undefined>;
 }
 
 let nextId = 0;
@@ -24,6 +26,7 @@ export function pendingFrom(files: readonly File[]): PendingFile[] {
   return files.map((file) => ({
     id: ++nextId,
     file,
+    thumbnail: makeThumbnail(file),
     ...(file.type.startsWith('image/') && file.type !== 'image/svg+xml'
       ? { preview: URL.createObjectURL(file) }
       : {}),

@@ -100,7 +100,7 @@ export function CaptureBox() {
       await app.services.notebook.create({
         content: text(),
         visibility: visibility(),
-        ...(attached.length > 0 ? { files: await prepareFiles(attached.map((p) => p.file)) } : {}),
+        ...(attached.length > 0 ? { files: await prepareFiles(attached) } : {}),
       });
       setText('');
       releasePending(attached);

@@ -114,7 +114,7 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
     }
     try {
       const attachments = attachmentsChanged()
-        ? { from: attachedFrom, keep: kept(), add: await prepareFiles(added().map((p) => p.file)) }
+        ? { from: attachedFrom, keep: kept(), add: await prepareFiles(added()) }
         : undefined;
       const outcome = await app.services.notebook.saveEdit(
         name,

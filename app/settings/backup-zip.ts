@@ -16,6 +16,7 @@ import {
   newLocalUid,
   parseExport,
 } from '../../sync';
+import { makeThumbnail } from '../state/attachment-files';
 import type { AppServices } from '../state/services';
 
 export const ZIP_INDEX = 'memos-offline-export.json';
@@ -96,8 +97,14 @@ export async function importZip(services: AppServices, file: File): Promise<ZipI
       files.set(attachment.path, new Blob([bytes.slice().buffer], { type: attachment.type }));
     }
   }
+  const thumbnails = new Map<string, Blob>();
+  for (const [path, blob] of files) {
+    const thumbnail = await makeThumbnail(blob);
+    if (thumbnail) thumbnails.set(path, thumbnail);
+  }
   const summary = await applyImport(services.db, services.feed, parsed.memos, services.now(), {
     files,
+    thumbnails,
     newUid: newLocalUid,
   });
   return { ok: true, summary };

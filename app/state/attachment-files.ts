@@ -45,11 +45,13 @@ export async function makeThumbnail(file: Blob): Promise<Blob | undefined> {
   }
 }
 
-/** The files as the notebook takes them, thumbnails made. */
-export async function prepareFiles(files: readonly File[]): Promise<NewAttachmentFile[]> {
+/** The files as the notebook takes them, with the thumbnails made when they were attached. */
+export async function prepareFiles(
+  files: readonly { file: File; thumbnail: Promise<Blob | undefined> }[],
+): Promise<NewAttachmentFile[]> {
   return Promise.all(
-    files.map(async (file) => {
-      const thumbnail = await makeThumbnail(file);
+    files.map(async ({ file, thumbnail: made }) => {
+      const thumbnail = await made;
       return {
         filename: file.name || 'file',
         type: file.type || 'application/octet-stream',

@@ -45,6 +45,8 @@ async function pendingAncestor(db: MemosDatabase, name: MemoName): Promise<strin
 export interface ImportFiles {
   /** The bytes of each attachment, by its path in the zip. */
   files: ReadonlyMap<string, Blob>;
+  /** Thumbnails made on the device for the images among them, by the same path. */
+  thumbnails?: ReadonlyMap<string, Blob>;
   newUid: () => MemoUid;
 }
 
@@ -69,7 +71,13 @@ async function importAttachments(
     const key = `${sanitizeFilename(attachment.filename)}\u0000${bytes.size}`;
     if (have.has(key)) continue;
     have.add(key);
-    files.push({ filename: attachment.filename, type: attachment.type, bytes });
+    const thumbnail = extra.thumbnails?.get(attachment.path);
+    files.push({
+      filename: attachment.filename,
+      type: attachment.type,
+      bytes,
+      ...(thumbnail ? { thumbnail } : {}),
+    });
   }
   return storeNewAttachments(db, name, files, now, extra.newUid);
 }

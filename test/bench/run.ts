@@ -44,6 +44,7 @@ const BENCHES: Record<string, Bench> = {
   notebook: () => benchNotebook(notebookOptions()),
   sync: async () => (await import('./sync')).benchSync(),
   memory: async () => (await import('./memory')).benchMemory(),
+  attachments: async () => (await import('./attachments')).benchAttachments(),
   // Its own process: it parses its own flags and prints its own tables (pass --phases=… after --).
   semantic: async () => {
     execFileSync(
