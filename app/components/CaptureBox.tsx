@@ -96,12 +96,17 @@ export function CaptureBox() {
       return;
     }
     setSaving(true);
+    let takeBack: (() => void) | undefined;
     try {
-      await app.services.notebook.create({
-        content: text(),
-        visibility: visibility(),
-        ...(attached.length > 0 ? { files: await prepareFiles(attached) } : {}),
-      });
+      const files = attached.length > 0 ? await prepareFiles(attached) : [];
+      await app.services.notebook.create(
+        { content: text(), visibility: visibility(), ...(files.length > 0 ? { files } : {}) },
+        // Shown at once; the committed row replaces it (or it goes again if the save fails).
+        (memo) => {
+          takeBack = app.view.provisional(memo);
+        },
+      );
+      takeBack = undefined;
       setText('');
       releasePending(attached);
       setFiles([]);
@@ -110,6 +115,7 @@ export function CaptureBox() {
       suggest.close();
       void requestPersistenceOnce();
     } catch (failure) {
+      takeBack?.();
       setError(describeSaveError(failure));
     } finally {
       setSaving(false);

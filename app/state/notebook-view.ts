@@ -30,6 +30,11 @@ export interface NotebookView {
   /** Bumps whenever any memo changes (for consumers such as search results). */
   version: Accessor<number>;
   get(name: MemoName): LocalMemo | undefined;
+  /**
+   * Shows a memo being saved before its transaction commits (capture feels instant); the
+   * returned function takes it away again if the save fails. The committed row replaces it.
+   */
+  provisional(memo: LocalMemo): () => void;
   keyword: KeywordIndex;
   dispose(): void;
 }
@@ -48,6 +53,8 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
   const bump = () => setVersion((v) => v + 1);
   let pending: MemoName[] | undefined = [];
   let disposed = false;
+  /** Memos shown before their save committed (see `provisional`). */
+  const provisionals = new Set<MemoName>();
 
   const listFor = (memo: LocalMemo) => (memo.state === 'ARCHIVED' ? archivedList : normalList);
 
@@ -66,6 +73,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     }
     names.forEach((name, i) => {
       const memo = fresh[i];
+      provisionals.delete(name);
       if (!large) {
         normalList.remove(name);
         archivedList.remove(name);
@@ -182,6 +190,17 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     tagGroups,
     version,
     get: (name) => normalList.get(name) ?? archivedList.get(name),
+    provisional(memo) {
+      if (normalList.get(memo.name) || archivedList.get(memo.name)) return () => undefined;
+      provisionals.add(memo.name);
+      normalList.upsert(memo);
+      bump();
+      return () => {
+        if (!provisionals.delete(memo.name)) return;
+        normalList.remove(memo.name);
+        bump();
+      };
+    },
     keyword,
     dispose() {
       disposed = true;

@@ -60,10 +60,12 @@ export async function storeNewAttachments(
   files: readonly NewAttachmentFile[],
   now: number,
   newUid: () => MemoUid,
+  /** Names chosen before the transaction (one per file), if any. */
+  chosen?: readonly AttachmentName[],
 ): Promise<AttachmentName[]> {
   const names: AttachmentName[] = [];
-  for (const file of files) {
-    const name = attachmentNameOf(newUid());
+  for (const [index, file] of files.entries()) {
+    const name = chosen?.[index] ?? attachmentNameOf(newUid());
     names.push(name);
     const type = file.type || file.bytes.type || 'application/octet-stream';
     await db.attachments.add({

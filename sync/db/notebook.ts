@@ -6,7 +6,7 @@
  * entries [A1]. Deleting moves the memo to the Trash in the same transaction [R1].
  * Content rules: never empty; at most `contentLimitBytes` UTF-8 bytes (the server's limit).
  */
-import { type AttachmentName, canonicalSet, mergeSets } from '../core/attachments';
+import { type AttachmentName, attachmentNameOf, canonicalSet, mergeSets } from '../core/attachments';
 import { deriveMemoData } from '../core/derive';
 import { type MemoName, type MemoUid, memoNameOf, newMemoUid } from '../core/ids';
 import { checkContent, DEFAULT_CONTENT_LIMIT_BYTES, describeTooLong } from '../core/limits';
@@ -77,7 +77,11 @@ export type EditOutcome =
   | { kind: 'gone' };
 
 export interface Notebook {
-  create(input: NewMemoInput): Promise<LocalMemo>;
+  /**
+   * `shown` receives the memo as it will be stored, before the transaction commits, so a view
+   * can show it at once (and must drop it if the returned promise rejects).
+   */
+  create(input: NewMemoInput, shown?: (memo: LocalMemo) => void): Promise<LocalMemo>;
   /** Field changes; `attachments` may only drop names (new files go through `attach`). */
   update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined>;
   /** Adds files to a memo [F1]. */
@@ -183,6 +187,8 @@ export function createNotebook(deps: NotebookDeps): Notebook {
     );
     if (changed.length > 0) {
       feed.publish({ type: 'memos', names: [name], ...(result ? { rows: [result] } : {}) });
+      if (changed.includes('attachments') && result)
+        feed.publish({ type: 'attachments', names: [...result.attachments] });
       feed.publish({ type: 'outbox', origin: 'local' });
     }
     return result;
@@ -200,24 +206,25 @@ export function createNotebook(deps: NotebookDeps): Notebook {
   }
 
   return {
-    async create(input) {
+    async create(input, shown) {
       const files = input.files ?? [];
       assertContent(input.content, files.length > 0);
       for (const file of files) checkAttachmentSize(file);
       const time = now();
       const name = memoNameOf(newUid());
-      let memo: LocalMemo | undefined;
+      const chosen = files.map(() => attachmentNameOf(newUid()));
+      const fields: MemoFields = {
+        content: input.content,
+        visibility: input.visibility,
+        state: 'NORMAL',
+        pinned: false,
+        attachments: canonicalSet(chosen),
+      };
+      const memo = buildLocalMemo(name, fields, { createTime: time, updateTime: time });
+      shown?.(memo);
       await withStorageErrors(() =>
         db.transaction('rw', [db.memos, db.outbox, db.attachments, db.attachmentBlobs], async () => {
-          const attachments = canonicalSet(await storeNewAttachments(db, name, files, time, newUid));
-          const fields: MemoFields = {
-            content: input.content,
-            visibility: input.visibility,
-            state: 'NORMAL',
-            pinned: false,
-            attachments,
-          };
-          memo = buildLocalMemo(name, fields, { createTime: time, updateTime: time });
+          await storeNewAttachments(db, name, files, time, newUid, chosen);
           await db.memos.put(memo);
           await db.outbox.add({
             name,
@@ -228,8 +235,8 @@ export function createNotebook(deps: NotebookDeps): Notebook {
           });
         }),
       );
-      if (!memo) throw new Error('the memo was not written');
       feed.publish({ type: 'memos', names: [name], rows: [memo] });
+      if (chosen.length > 0) feed.publish({ type: 'attachments', names: chosen });
       feed.publish({ type: 'outbox', origin: 'local' });
       return memo;
     },
@@ -287,6 +294,8 @@ export function createNotebook(deps: NotebookDeps): Notebook {
       );
       if (changed.length > 0 && outcome.kind === 'saved') {
         feed.publish({ type: 'memos', names: [name], rows: [outcome.memo] });
+        if (changed.includes('attachments'))
+          feed.publish({ type: 'attachments', names: [...outcome.memo.attachments] });
         feed.publish({ type: 'outbox', origin: 'local' });
       }
       return outcome;

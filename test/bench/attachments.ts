@@ -50,34 +50,56 @@ function percentile(values: number[], p: number): number {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/**
+ * In-page scripts are strings: tsx names the functions it compiles (`__name`), and that
+ * helper does not exist inside the page.
+ */
+const SAVE_TO_PICTURE = `(name) => new Promise((resolve, reject) => {
+  const save = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Save');
+  if (!save) { reject(new Error('no Save button')); return; }
+  const started = performance.now();
+  let done = false;
+  const check = () => {
+    if (done) return;
+    const img = [...document.querySelectorAll('article img')].find((i) => i.alt === name);
+    if (img && img.complete && img.naturalWidth > 0) {
+      done = true;
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - started));
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  document.addEventListener('load', check, { capture: true });
+  save.click();
+  setTimeout(() => reject(new Error('the memo did not show in 30 s')), 30000);
+})`;
+
+const FIRST_PICTURE = `() => new Promise((resolve) => {
+  const check = () => {
+    const img = document.querySelector('article img');
+    if (img && img.complete && img.naturalWidth > 0) requestAnimationFrame(() => resolve(performance.now()));
+    else setTimeout(check, 5);
+  };
+  check();
+})`;
+
+const OUTBOX_COUNT = `() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('memos-offline');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const request = open.result.transaction('outbox').objectStore('outbox').count();
+    request.onsuccess = () => { resolve(request.result); open.result.close(); };
+  };
+})`;
+
+async function run<T>(page: Page, script: string, arg?: unknown): Promise<T> {
+  return page.evaluate(`(${script})(${JSON.stringify(arg ?? null)})`) as Promise<T>;
+}
+
 /** Clicks Save and resolves with the ms until the new memo's picture is decoded and painted. */
-async function timeSaveToPicture(page: Page, filename: string): Promise<number> {
-  return page.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const save = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Save');
-        if (!save) return reject(new Error('no Save button'));
-        const started = performance.now();
-        const check = () => {
-          const img = [...document.querySelectorAll<HTMLImageElement>('article img')].find(
-            (i) => i.alt === name,
-          );
-          if (img?.complete && img.naturalWidth > 0) {
-            requestAnimationFrame(() => resolve(performance.now() - started));
-            return true;
-          }
-          return false;
-        };
-        const observer = new MutationObserver(() => {
-          if (check()) observer.disconnect();
-        });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-        document.addEventListener('load', () => check() && observer.disconnect(), { capture: true });
-        save.click();
-        setTimeout(() => reject(new Error('the memo did not show in 30 s')), 30_000);
-      }),
-    filename,
-  );
+function timeSaveToPicture(page: Page, filename: string): Promise<number> {
+  return run<number>(page, SAVE_TO_PICTURE, filename);
 }
 
 async function captureBench(rounds: number) {
@@ -165,20 +187,7 @@ async function timelineBench(memos: number, reloads: number) {
     const paints: number[] = [];
     for (let i = 0; i < reloads; i++) {
       await page.goto(app.url);
-      const ms = await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            const check = () => {
-              const img = document.querySelector<HTMLImageElement>('article img');
-              if (img?.complete && img.naturalWidth > 0) {
-                requestAnimationFrame(() => resolve(performance.now()));
-                return;
-              }
-              setTimeout(check, 5);
-            };
-            check();
-          }),
-      );
+      const ms = await run<number>(page, FIRST_PICTURE);
       paints.push(ms);
     }
     return {
@@ -261,20 +270,7 @@ async function uploadBench(photos: number) {
       .click()
       .catch(() => undefined);
     for (;;) {
-      const pending = await page.evaluate(
-        () =>
-          new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open('memos-offline');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const request = open.result.transaction('outbox').objectStore('outbox').count();
-              request.onsuccess = () => {
-                resolve(request.result);
-                open.result.close();
-              };
-            };
-          }),
-      );
+      const pending = await run<number>(page, OUTBOX_COUNT);
       if (pending === 0) break;
       if (Date.now() - started > 15 * 60_000)
         throw new Error(`uploads not done after 15 min (${pending} left)`);
