@@ -37,6 +37,8 @@ interface RouteContext {
   body: () => Record<string, unknown>;
   hasBody: boolean;
   signal: AbortSignal | undefined;
+  /** The caller's User-Agent. */
+  client: string | null;
 }
 
 interface Route {
@@ -334,10 +336,15 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/api\/v1\/sse$/,
     access: 'bootstrap', // its own (Echo) handler checks the Bearer token below
-    handle: ({ server, viewer, signal }) => {
+    handle: ({ server, viewer, signal, client }) => {
       if (!viewer) return json(401, { error: 'authentication required' });
       const stream = server.sse.open(
-        { userId: viewer.id, username: viewer.username, admin: viewer.role === 'ADMIN' },
+        {
+          userId: viewer.id,
+          username: viewer.username,
+          admin: viewer.role === 'ADMIN',
+          ...(client === null ? {} : { client }),
+        },
         signal,
       );
       return new Response(stream, {
@@ -387,6 +394,7 @@ export async function handleFakeRequest(
     params: (route.pattern.exec(parsed.pathname) ?? []).slice(1),
     query: parsed.searchParams,
     signal: init?.signal ?? undefined,
+    client: headerOf(init, 'User-Agent'),
     hasBody: rawBody !== '',
     body: () => {
       let value: unknown;
