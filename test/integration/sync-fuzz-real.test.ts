@@ -13,12 +13,13 @@
  * log of the shrunk run, and the replay commands. A replay repeats every choice of the run;
  * the server's clock and generated ids are its own.
  */
+import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MEMOS_VERSION, memosVersionUnderTest } from '../helpers/memos-binary';
 import { type MemosInstance, startMemos } from '../helpers/memos-instance';
 import { logsFromEnv, readRegressions, reportFailure } from '../unit/sync-fuzz/failures';
 import type { FuzzLog } from '../unit/sync-fuzz/oplog';
-import { coverage, describeFailure, type FuzzConfig, replayLog, runSeed } from '../unit/sync-fuzz/run-seed';
+import { coverage, type FuzzConfig, replayLog, runSeed } from '../unit/sync-fuzz/run-seed';
 import { WIRE_FAULTS } from './sync-fuzz-real/fault-proxy';
 import { realServerFactory } from './sync-fuzz-real/real-server';
 
@@ -81,11 +82,15 @@ async function expectLogClean(file: string, log: FuzzLog, trace: boolean): Promi
   runs++;
   if (outcome.violations.length === 0) return;
   expect.fail(
-    describeFailure(
-      `sync fuzz log failed against a real Memos: ${file}${log.bug ? ` (${log.bug})` : ''}`,
+    await reportFailure({
+      name: `real-log-${basename(file, '.json')}`,
+      title: `sync fuzz log failed against a real Memos: ${file}${log.bug ? ` (${log.bug})` : ''}`,
       outcome,
-      [`SYNC_FUZZ_REAL_LOG=${file} ${TEST}`],
-    ),
+      makeServer,
+      replayLog: (path) => `SYNC_FUZZ_REAL_LOG=${path} ${TEST}`,
+      shrink: process.env.SYNC_FUZZ_SHRINK !== '0',
+      budget: { maxMs: SHRINK_MS, maxRuns: 300 },
+    }),
   );
 }
 
@@ -102,7 +107,8 @@ afterAll(() => {
 
 if (onlyLogs) {
   describe('sync fuzz against a real Memos: the logs named in SYNC_FUZZ_REAL_LOG', () => {
-    for (const { file, log } of onlyLogs) it(file, () => expectLogClean(file, log, true));
+    for (const { file, log } of onlyLogs)
+      it(file, () => expectLogClean(file, log, true), SHRINK_MS + 120_000);
   });
 } else {
   if (!onlySeeds) {
@@ -111,10 +117,16 @@ if (onlyLogs) {
       ...readRegressions('test/integration/sync-fuzz-real/regressions'),
       ...readRegressions('test/unit/sync-fuzz/regressions').filter((r) => !r.log.world.publicInstance),
     ];
-    describe('sync fuzz against a real Memos: regressions (shrunk op logs)', () => {
-      for (const { file, log } of logs)
-        it(`${file}: ${log.bug ?? '(no bug line)'}`, () => expectLogClean(file, log, false));
-    });
+    if (logs.length > 0) {
+      describe('sync fuzz against a real Memos: regressions (shrunk op logs)', () => {
+        for (const { file, log } of logs)
+          it(
+            `${file}: ${log.bug ?? '(no bug line)'}`,
+            () => expectLogClean(file, log, false),
+            SHRINK_MS + 120_000,
+          );
+      });
+    }
   }
   describe(`sync fuzz against a real Memos: seeds ${seeds[0]}..${seeds[seeds.length - 1]} (3 devices, faults, quiescence)`, () => {
     for (const seed of seeds) it(`seed ${seed}`, () => expectClean(seed), SHRINK_MS + 120_000);

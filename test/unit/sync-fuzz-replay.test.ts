@@ -10,7 +10,7 @@ import { replayLog, runSeed } from './sync-fuzz/run-seed';
 import { shrinkLog } from './sync-fuzz/shrink';
 
 /** SYNC_FUZZ_REPLAY_SEEDS=n checks more seeds. */
-const SEEDS = Array.from({ length: Number(process.env.SYNC_FUZZ_REPLAY_SEEDS ?? 12) }, (_, i) => 1 + i * 37);
+const SEEDS = Array.from({ length: Number(process.env.SYNC_FUZZ_REPLAY_SEEDS ?? 6) }, (_, i) => 1 + i * 37);
 
 describe('a recorded run replays exactly', () => {
   const runs = [...SEEDS.map((seed) => ['0.30', seed] as const), ['0.31', 2] as const, ['0.31', 39] as const];

@@ -12,16 +12,20 @@
  * release; SYNC_FUZZ_LOG=file.json[,…] replays only those logs (with every request traced);
  * SYNC_FUZZ_STEPS=n plays longer scenarios; SYNC_FUZZ_SHRINK=0 reports without shrinking.
  */
+import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FakeProfileName } from '../fakes/fake-memos-profiles';
 import { logsFromEnv, readRegressions, reportFailure } from './sync-fuzz/failures';
-import { coverage, describeFailure, replayLog, runSeed } from './sync-fuzz/run-seed';
+import type { FuzzLog } from './sync-fuzz/oplog';
+import { coverage, replayLog, runSeed } from './sync-fuzz/run-seed';
 import { createFakeServer } from './sync-fuzz/server-handle';
 
 const FIRST_SEED = 1;
 /** Seeds per release the fake plays. */
 const SEED_COUNTS: Partial<Record<FakeProfileName, number>> = { '0.30': 500, '0.31': 150 };
 const TEST = 'npx vitest run --project unit test/unit/sync-fuzz.test.ts';
+/** A failing seed's log is shrunk for at most this long (its test gets that much more time). */
+const SHRINK_MS = 150_000;
 
 const totals: Record<string, number> = {};
 let runs = 0;
@@ -49,17 +53,24 @@ async function expectClean(seed: number, profile: FakeProfileName): Promise<void
       replaySeed: `SYNC_FUZZ_PROFILE=${profile} SYNC_FUZZ_SEED=${seed}${steps} ${TEST}`,
       replayLog: (path) => `SYNC_FUZZ_LOG=${path} ${TEST}`,
       shrink,
+      budget: { maxMs: SHRINK_MS, maxRuns: 600 },
     }),
   );
 }
 
-async function expectLogClean(file: string, log: Parameters<typeof replayLog>[0], trace: boolean) {
+async function expectLogClean(file: string, log: FuzzLog, trace: boolean) {
   const outcome = await replayLog(log, createFakeServer, { trace });
   if (outcome.violations.length === 0) return;
   expect.fail(
-    describeFailure(`sync fuzz regression failed: ${file}${log.bug ? ` (${log.bug})` : ''}`, outcome, [
-      `SYNC_FUZZ_LOG=${file} ${TEST}`,
-    ]),
+    await reportFailure({
+      name: `log-${basename(file, '.json')}`,
+      title: `sync fuzz log failed: ${file}${log.bug ? ` (${log.bug})` : ''}`,
+      outcome,
+      makeServer: createFakeServer,
+      replayLog: (path) => `SYNC_FUZZ_LOG=${path} ${TEST}`,
+      shrink,
+      budget: { maxMs: SHRINK_MS, maxRuns: 600 },
+    }),
   );
 }
 
@@ -73,13 +84,18 @@ const onlySeeds = process.env.SYNC_FUZZ_SEED?.split(',').map(Number);
 
 if (onlyLogs) {
   describe('sync fuzz: the logs named in SYNC_FUZZ_LOG', () => {
-    for (const { file, log } of onlyLogs) it(file, () => expectLogClean(file, log, true));
+    for (const { file, log } of onlyLogs) it(file, () => expectLogClean(file, log, true), SHRINK_MS + 60_000);
   });
 } else {
-  if (!onlySeeds) {
+  const regressions = onlySeeds ? [] : readRegressions('test/unit/sync-fuzz/regressions');
+  if (regressions.length > 0) {
     describe('sync fuzz: regressions (shrunk op logs)', () => {
-      for (const { file, log } of readRegressions('test/unit/sync-fuzz/regressions')) {
-        it(`${file}: ${log.bug ?? '(no bug line)'}`, () => expectLogClean(file, log, false));
+      for (const { file, log } of regressions) {
+        it(
+          `${file}: ${log.bug ?? '(no bug line)'}`,
+          () => expectLogClean(file, log, false),
+          SHRINK_MS + 60_000,
+        );
       }
     });
   }
@@ -91,7 +107,7 @@ if (onlyLogs) {
   for (const profile of profiles) {
     const seeds = onlySeeds ?? Array.from({ length: SEED_COUNTS[profile] ?? 0 }, (_, i) => FIRST_SEED + i);
     describe(`sync fuzz, Memos ${profile}: seeds ${seeds[0]}..${seeds[seeds.length - 1]} (3 devices, faults, quiescence)`, () => {
-      for (const seed of seeds) it(`seed ${seed}`, () => expectClean(seed, profile));
+      for (const seed of seeds) it(`seed ${seed}`, () => expectClean(seed, profile), SHRINK_MS + 60_000);
     });
   }
 }

@@ -7,7 +7,9 @@
  * Order of a round: top-level ops (largest first, then halves, quarters, … single ops),
  * live-event faults, then every nested list from the innermost out (an interleaving's ops
  * before the request plans that hold them), then single attributes (a fault, hint order,
- * live-event randomness). Rounds repeat until one deletes nothing or the budget is spent.
+ * live-event randomness), then simpler values (a world without clock skews, on a private
+ * instance; passes without hints). Rounds repeat until one changes nothing or the budget is
+ * spent.
  * Invariant: the result always fails (it is the last candidate that did), and is never
  * larger than the input.
  */
@@ -84,6 +86,38 @@ function attributes(ops: readonly Op[], base: Path): Path[] {
   return out;
 }
 
+/**
+ * Simpler values worth trying in place of the current ones: a plain world (no clock skew,
+ * the default content limit and page size, a private instance: then the log also plays on
+ * the real test instance) and passes that use no live-event hints.
+ */
+function simplifications(log: FuzzLog): Array<{ path: Path; value: unknown }> {
+  const out: Array<{ path: Path; value: unknown }> = [];
+  const offer = (path: Path, value: unknown) => {
+    if (at(log, path) !== value) out.push({ path, value });
+  };
+  offer(['world', 'publicInstance'], false);
+  offer(['world', 'maxPageSize'], 1000);
+  log.world.devices.forEach((_, i) => {
+    offer(['world', 'devices', i, 'skewMs'], 0);
+    offer(['world', 'devices', i, 'contentLimitBytes'], 8192);
+  });
+  const passes = (ops: readonly Op[], base: Path) => {
+    ops.forEach((op, i) => {
+      if (op.do !== 'sync') return;
+      offer([...base, i, 'hints'], false);
+      op.requests?.forEach((plan, j) => {
+        for (const phase of PHASES) {
+          const list = plan[phase];
+          if (list) passes(list, [...base, i, 'requests', j, phase]);
+        }
+      });
+    });
+  };
+  passes(log.ops, ['ops']);
+  return out;
+}
+
 /** Drops empty plans and lists a shrink leaves behind. */
 export function tidy(log: FuzzLog): FuzzLog {
   const clean = (ops: Op[]) => {
@@ -152,10 +186,10 @@ export async function shrinkLog(
     return progressed;
   };
 
-  const dropAttribute = async (path: Path): Promise<boolean> => {
-    if (at(best, path) === undefined) return false;
+  const replace = async (path: Path, value: unknown): Promise<boolean> => {
+    if (at(best, path) === value) return false;
     const candidate = cloneLog(best);
-    setAt(candidate, path, undefined);
+    setAt(candidate, path, value);
     return attempt(candidate);
   };
 
@@ -164,8 +198,10 @@ export async function shrinkLog(
     if (best.events) progressed = (await reduceList(['events'])) || progressed;
     for (const path of nestedLists(best.ops, ['ops'])) progressed = (await reduceList(path)) || progressed;
     for (const path of attributes(best.ops, ['ops']).reverse())
-      progressed = (await dropAttribute(path)) || progressed;
-    if (best.liveRandom) progressed = (await dropAttribute(['liveRandom'])) || progressed;
+      progressed = (await replace(path, undefined)) || progressed;
+    if (best.liveRandom) progressed = (await replace(['liveRandom'], undefined)) || progressed;
+    for (const { path, value } of simplifications(best))
+      progressed = (await replace(path, value)) || progressed;
   }
   return { log: best, runs, from: countOps(input.ops), to: countOps(best.ops) };
 }
