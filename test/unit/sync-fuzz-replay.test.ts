@@ -93,13 +93,16 @@ describe('shrinking a log', () => {
     const shrunk = await shrinkLog(cloneLog(big), fails);
     expect(shrunk.log.ops).toEqual([
       { do: 'create', device: 'A', memo: 'A1', visibility: 'PRIVATE' },
-      sync('A', [
-        {
-          req: 'POST A1',
-          fault: 'drop-response',
-          after: [{ do: 'edit', device: 'A', memo: 'A1', edit: 'append', at: 0 }],
-        },
-      ]),
+      {
+        ...sync('A', [
+          {
+            req: 'POST A1',
+            fault: 'drop-response',
+            after: [{ do: 'edit', device: 'A', memo: 'A1', edit: 'append', at: 0 }],
+          },
+        ]),
+        hints: false, // a simpler pass that still fails
+      },
     ]);
     expect(shrunk.log.events).toBeUndefined();
     expect(shrunk.from).toBe(44);
