@@ -303,6 +303,20 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    pattern: /^\/api\/v1\/attachments$/,
+    access: 'protected',
+    handle: ({ server, viewer, query }) => {
+      const page = server.attachments.list(
+        requireUser(viewer),
+        Number(queryParam(query, 'pageSize', 'page_size') || '0') || 0,
+        queryParam(query, 'pageToken', 'page_token'),
+        query.get('filter') ?? '',
+      );
+      return { attachments: page.rows.map(attachmentJson), nextPageToken: page.next };
+    },
+  },
+  {
+    method: 'GET',
     pattern: /^\/api\/v1\/attachments\/([^/]+)$/,
     access: 'protected',
     handle: (ctx) =>
