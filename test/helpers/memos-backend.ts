@@ -7,7 +7,7 @@
  *    a loopback HTTP port, so the same test bodies run without a Go toolchain or a Memos
  *    binary (the `unit-rules` project of vitest.config.ts).
  * Both are bootstrapped identically over REST (an admin, then users with PATs), so tests
- * cannot tell them apart except through `kind` and, for the fake, `fake` (its state).
+ * cannot tell them apart (`kind` says which it is, for messages).
  * Invariant: an unknown MEMOS_BACKEND value fails loudly; nothing silently falls back.
  */
 
@@ -21,8 +21,6 @@ export type MemosBackendKind = 'real' | 'fake';
 
 export interface MemosBackend extends MemosEndpoint {
   readonly kind: MemosBackendKind;
-  /** The fake's state (only when kind is 'fake'). */
-  readonly fake?: FakeMemosServer;
 }
 
 export function memosBackendKind(env: NodeJS.ProcessEnv = process.env): MemosBackendKind {
