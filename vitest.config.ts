@@ -2,8 +2,9 @@
  * Test projects. `unit`: fast Node tests (fake-indexeddb, pure cores, fakes; the fake Memos
  * plays 0.29, 0.30 and 0.31). `unit-rules`: the sync rule suites of test/integration/
  * (tests named after sync/SPEC.md rules) run against the in-memory fake Memos over loopback
- * HTTP (MEMOS_BACKEND=fake), playing the release MEMOS_VERSION names: no Go toolchain, no
- * Memos binary. The real-server-only files are left out (see below). `integration`: Node
+ * HTTP (MEMOS_BACKEND=fake), playing the release MEMOS_VERSION names (`npm test` runs it for
+ * v0.30.0 and v0.29.1): no Go toolchain, no Memos binary. The real-server-only files are left
+ * out (see below). `integration`: Node
  * tests against a real Memos binary (built once, cached): the release MEMOS_VERSION names
  * (default v0.30.0; `npm test` runs this project once more with MEMOS_VERSION=v0.29.1). The
  * in-place upgrade test needs a release older than the default to upgrade from, so it
