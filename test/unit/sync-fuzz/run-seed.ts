@@ -95,7 +95,8 @@ async function finish(world: World): Promise<Violation[]> {
     for (const device of world.devices) {
       const pass: SyncOp = { do: 'sync', device: device.label, mode: 'full', hints: true };
       const report = await world.syncPass(device, pass);
-      if (!report?.ok) allOk = false;
+      // A pass that holds deletions back waits for the user's answer: not a fixpoint yet.
+      if (!report?.ok || report.heldDeletions) allOk = false;
     }
     converged = allOk && (await fingerprint(world)) === before;
   }
