@@ -112,10 +112,11 @@ if (onlyLogs) {
   });
 } else {
   if (!onlySeeds) {
-    // Logs of a public instance need the fake (the real test instance is private).
+    // Logs of a public instance, or of 0.31, need the fake (the real test instance is a private 0.29/0.30).
+    const onReal = (log: FuzzLog) => !log.world.publicInstance && (log.world.profile ?? '0.30') !== '0.31';
     const logs = [
       ...readRegressions('test/integration/sync-fuzz-real/regressions'),
-      ...readRegressions('test/unit/sync-fuzz/regressions').filter((r) => !r.log.world.publicInstance),
+      ...readRegressions('test/unit/sync-fuzz/regressions').filter((r) => onReal(r.log)),
     ];
     if (logs.length > 0) {
       describe('sync fuzz against a real Memos: regressions (shrunk op logs)', () => {
