@@ -25,6 +25,8 @@ export interface FakeAttachment {
   bytes: Uint8Array;
   memoUid?: string;
   createdTs: number;
+  /** Moves when the attachment is (re)linked to a memo, as Memos' `updated_ts` does. */
+  updatedTs: number;
 }
 
 export const DEFAULT_FAKE_ATTACHMENT_LIMIT = 30 * 1024 * 1024;
@@ -109,7 +111,16 @@ export class FakeAttachments {
         'failed to create attachment: UNIQUE constraint failed: attachment.uid',
       );
     if (EXIF_TYPES.has(type)) bytes = stripExif(bytes);
-    const row: FakeAttachment = { uid, creatorId: user.id, filename, type, bytes, createdTs: this.now() };
+    const now = this.now();
+    const row: FakeAttachment = {
+      uid,
+      creatorId: user.id,
+      filename,
+      type,
+      bytes,
+      createdTs: now,
+      updatedTs: now,
+    };
     this.rows.set(uid, row);
     return { ...row };
   }
@@ -154,7 +165,36 @@ export class FakeAttachments {
     for (const row of [...this.rows.values()]) {
       if (row.memoUid === memoUid && !keep.has(row.uid)) this.rows.delete(row.uid);
     }
-    for (const row of wanted) row.memoUid = memoUid; // [quirk v0.30] re-binds without a check
+    for (const row of wanted) {
+      row.memoUid = memoUid; // [quirk v0.30] re-binds without a check
+      row.updatedTs = this.now();
+    }
+  }
+
+  /**
+   * ListAttachments: the caller's own attachments, most recently updated first (Memos orders
+   * by `updated_ts DESC` only, so ties come in no defined order; here newest row first), in
+   * pages of `pageSize` (≤ 0: 50, at most 1000). The page token is a plain decimal offset;
+   * a next token is given whenever a page is full, even if nothing follows.
+   */
+  list(
+    user: FakeUser,
+    pageSize: number,
+    pageToken: string,
+    filter: string,
+  ): { rows: FakeAttachment[]; next: string } {
+    if (filter !== '')
+      throw new FakeRpcError('INVALID_ARGUMENT', 'invalid filter: (fake server) filters are not supported');
+    let offset = 0;
+    if (pageToken !== '') {
+      if (!/^\d+/.test(pageToken)) throw new FakeRpcError('INVALID_ARGUMENT', 'invalid page token');
+      offset = Number.parseInt(pageToken, 10);
+    }
+    const limit = pageSize <= 0 ? 50 : Math.min(pageSize, 1000);
+    const own = [...this.rows.values()].filter((a) => a.creatorId === user.id).reverse();
+    const sorted = own.sort((a, b) => b.updatedTs - a.updatedTs);
+    const rows = sorted.slice(offset, offset + limit).map((a) => ({ ...a }));
+    return { rows, next: rows.length === limit ? String(offset + limit) : '' };
   }
 
   deleteForMemo(memoUid: string): void {

@@ -37,6 +37,8 @@ interface RouteContext {
   body: () => Record<string, unknown>;
   hasBody: boolean;
   signal: AbortSignal | undefined;
+  /** The caller's User-Agent. */
+  client: string | null;
 }
 
 interface Route {
@@ -301,6 +303,20 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    pattern: /^\/api\/v1\/attachments$/,
+    access: 'protected',
+    handle: ({ server, viewer, query }) => {
+      const page = server.attachments.list(
+        requireUser(viewer),
+        Number(queryParam(query, 'pageSize', 'page_size') || '0') || 0,
+        queryParam(query, 'pageToken', 'page_token'),
+        query.get('filter') ?? '',
+      );
+      return { attachments: page.rows.map(attachmentJson), nextPageToken: page.next };
+    },
+  },
+  {
+    method: 'GET',
     pattern: /^\/api\/v1\/attachments\/([^/]+)$/,
     access: 'protected',
     handle: (ctx) =>
@@ -334,10 +350,15 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/api\/v1\/sse$/,
     access: 'bootstrap', // its own (Echo) handler checks the Bearer token below
-    handle: ({ server, viewer, signal }) => {
+    handle: ({ server, viewer, signal, client }) => {
       if (!viewer) return json(401, { error: 'authentication required' });
       const stream = server.sse.open(
-        { userId: viewer.id, username: viewer.username, admin: viewer.role === 'ADMIN' },
+        {
+          userId: viewer.id,
+          username: viewer.username,
+          admin: viewer.role === 'ADMIN',
+          ...(client === null ? {} : { client }),
+        },
         signal,
       );
       return new Response(stream, {
@@ -387,6 +408,7 @@ export async function handleFakeRequest(
     params: (route.pattern.exec(parsed.pathname) ?? []).slice(1),
     query: parsed.searchParams,
     signal: init?.signal ?? undefined,
+    client: headerOf(init, 'User-Agent'),
     hasBody: rawBody !== '',
     body: () => {
       let value: unknown;

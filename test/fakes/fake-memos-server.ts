@@ -27,8 +27,10 @@ import { FakeSseHub } from './fake-memos-sse';
 import { derive, type FakeMemo, FakeRpcError, type FakeUser, type MemoInput } from './fake-memos-state';
 
 export interface FakeServerOptions {
-  /** epoch ms of the server clock at start */
+  /** epoch ms of the server clock at start (a ManualClock; ignored when `clock` is given) */
   startTime?: number;
+  /** The server clock; by default a ManualClock at `startTime`. */
+  clock?: FakeClock;
   /** true: started with --instance-url (anonymous reads see PUBLIC memos) */
   publicInstance?: boolean;
   /** Which Memos release it behaves as (default 0.30). */
@@ -42,7 +44,15 @@ export interface FakeServerOptions {
   attachmentLimitBytes?: number;
 }
 
-export class ManualClock {
+/** The fake server's clock (epoch ms); tests move it with `advance`/`set`. */
+export interface FakeClock {
+  now(): number;
+  advance(ms: number): void;
+  set(ms: number): void;
+}
+
+/** A clock that stands still until moved (the fuzz and most unit tests). */
+export class ManualClock implements FakeClock {
   private ms: number;
   constructor(start: number) {
     this.ms = start;
@@ -53,6 +63,18 @@ export class ManualClock {
   }
   set(ms: number): void {
     this.ms = ms;
+  }
+}
+
+/** Real time plus an offset a test may move (a fake standing in for a running server). */
+export class SystemClock implements FakeClock {
+  private offset = 0;
+  now = (): number => Date.now() + this.offset;
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+  set(ms: number): void {
+    this.offset = ms - Date.now();
   }
 }
 
@@ -72,9 +94,9 @@ export type PreconditionDecision = (uid: string) => boolean;
 const MANAGED_ATTACHMENT_LINKS = /\]\(\/file\/attachments\/([^/)\s]+)/g;
 
 export class FakeMemosServer {
-  readonly clock: ManualClock;
+  readonly clock: FakeClock;
   readonly sse = new FakeSseHub();
-  readonly options: Required<Omit<FakeServerOptions, 'startTime' | 'profile' | 'version'>>;
+  readonly options: Required<Omit<FakeServerOptions, 'startTime' | 'clock' | 'profile' | 'version'>>;
   /** The release it behaves as; `upgradeTo` switches it while running. */
   profile: FakeProfile;
   /**
@@ -102,7 +124,7 @@ export class FakeMemosServer {
   private nextId = 1;
 
   constructor(options: FakeServerOptions = {}) {
-    this.clock = new ManualClock(options.startTime ?? Date.UTC(2026, 0, 1));
+    this.clock = options.clock ?? new ManualClock(options.startTime ?? Date.UTC(2026, 0, 1));
     this.accounts = new FakeAccounts(
       () => this.nowSeconds(),
       () => this.nextId++,

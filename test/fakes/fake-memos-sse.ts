@@ -29,6 +29,8 @@ export interface SseSubscriberInfo {
   userId: number;
   username: string;
   admin: boolean;
+  /** The User-Agent the stream was opened with (tells one user's clients apart in tests). */
+  client?: string;
 }
 
 const BUFFER_EVENTS = 32;

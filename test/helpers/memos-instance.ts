@@ -22,18 +22,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureMemosBinary, memosVersionUnderTest, normalizeVersion } from './memos-binary';
 
-export interface MemosInstance {
+/** A Memos server the tests can reach over HTTP, bootstrapped with an admin (real or the fake). */
+export interface MemosEndpoint {
   baseUrl: string;
-  port: number;
-  dataDir: string;
   /** The release this server currently runs, e.g. "0.29.1" (what its profile reports). */
   readonly version: string;
   admin: { username: string; password: string; token: string /* PAT */ };
   /** Creates a regular USER (made by the admin) and mints a PAT for it. */
   createUser(username: string, password: string): Promise<{ username: string; token: string }>;
-  /** Stops the server and starts Memos `version` on the same data dir and port. */
+  /** Stops the server and starts Memos `version` on the same data (an upgrade in place). */
   restartAs(version: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface MemosInstance extends MemosEndpoint {
+  port: number;
+  dataDir: string;
 }
 
 const ADMIN_USERNAME = 'admin';
@@ -242,24 +246,7 @@ export async function startMemos(opts: { version?: string } = {}): Promise<Memos
   };
 
   try {
-    // The first user ever created becomes ADMIN (anonymous CreateUser is allowed for that).
-    const created = await postJson(baseUrl, '/api/v1/users', {
-      username: ADMIN_USERNAME,
-      password: ADMIN_PASSWORD,
-    });
-    if (created.role !== 'ADMIN') throw new Error(`first user is not ADMIN: ${JSON.stringify(created)}`);
-    const adminToken = await signInAndMintPat(baseUrl, ADMIN_USERNAME, ADMIN_PASSWORD);
-
-    const createUser = async (
-      username: string,
-      password: string,
-    ): Promise<{ username: string; token: string }> => {
-      // Made by the admin, so it works even if the instance disallows self-registration.
-      const user = await postJson(baseUrl, '/api/v1/users', { username, password, role: 'USER' }, adminToken);
-      if (user.role !== 'USER') throw new Error(`expected a USER, got ${JSON.stringify(user)}`);
-      return { username, token: await signInAndMintPat(baseUrl, username, password) };
-    };
-
+    const accounts = await bootstrapAccounts(baseUrl);
     return {
       baseUrl,
       port,
@@ -267,8 +254,7 @@ export async function startMemos(opts: { version?: string } = {}): Promise<Memos
       get version() {
         return version;
       },
-      admin: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, token: adminToken },
-      createUser,
+      ...accounts,
       restartAs,
       stop,
     };
@@ -278,4 +264,30 @@ export async function startMemos(opts: { version?: string } = {}): Promise<Memos
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`Bootstrapping Memos at ${baseUrl} failed: ${message}\nLog tail:\n${tailText}`);
   }
+}
+
+/**
+ * Bootstraps a fresh server over the REST API as a headless client would: the first user
+ * (ADMIN, anonymous CreateUser is allowed for that), password sign-in, a PAT; then
+ * `createUser` makes USERs as the admin (so it works even without self-registration).
+ */
+export async function bootstrapAccounts(
+  baseUrl: string,
+): Promise<Pick<MemosEndpoint, 'admin' | 'createUser'>> {
+  const created = await postJson(baseUrl, '/api/v1/users', {
+    username: ADMIN_USERNAME,
+    password: ADMIN_PASSWORD,
+  });
+  if (created.role !== 'ADMIN') throw new Error(`first user is not ADMIN: ${JSON.stringify(created)}`);
+  const adminToken = await signInAndMintPat(baseUrl, ADMIN_USERNAME, ADMIN_PASSWORD);
+
+  const createUser = async (
+    username: string,
+    password: string,
+  ): Promise<{ username: string; token: string }> => {
+    const user = await postJson(baseUrl, '/api/v1/users', { username, password, role: 'USER' }, adminToken);
+    if (user.role !== 'USER') throw new Error(`expected a USER, got ${JSON.stringify(user)}`);
+    return { username, token: await signInAndMintPat(baseUrl, username, password) };
+  };
+  return { admin: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, token: adminToken }, createUser };
 }

@@ -576,3 +576,55 @@ describe('fake Memos server: the 0.31 profile, from its published API', () => {
     expect(text.match(/^data: /gm)?.length).toBeLessThan(40);
   });
 });
+
+describe('fake Memos server: listing attachments', () => {
+  it('lists only the caller’s attachments, last linked first, in decimal-offset pages; anonymous is 401', async () => {
+    const { server, raw, aliceToken, bobToken } = setup();
+    const upload = async (token: string, filename: string) => {
+      const made = await raw('/api/v1/attachments', {
+        method: 'POST',
+        token,
+        body: JSON.stringify({ filename, type: 'text/plain', content: btoa(filename) }),
+      });
+      return String(((await made.json()) as { name: string }).name);
+    };
+    const list = async (query: string, token?: string) => {
+      const res = await raw(`/api/v1/attachments${query}`, token ? { token } : {});
+      return {
+        status: res.status,
+        body: (await res.json()) as { attachments?: Array<Record<string, unknown>>; nextPageToken?: string },
+      };
+    };
+    const first = await upload(aliceToken, 'one.txt');
+    server.clock.advance(2000);
+    await upload(aliceToken, 'two.txt');
+    server.clock.advance(2000);
+    await upload(aliceToken, 'three.txt');
+    await upload(bobToken, 'bobs.txt');
+    server.clock.advance(2000);
+    // Linking moves an attachment's update time: it comes first.
+    const memo = server.createMemo(server.accounts.userById(1), undefined, { content: 'with one' });
+    const linked = await raw(`/api/v1/memos/${memo.uid}?updateMask=attachments`, {
+      method: 'PATCH',
+      token: aliceToken,
+      body: JSON.stringify({ attachments: [{ name: first }] }),
+    });
+    expect(linked.status).toBe(200);
+
+    const all = await list('?pageSize=1000', aliceToken);
+    expect(all.body.attachments?.map((a) => [a.filename, a.memo])).toEqual([
+      ['one.txt', `memos/${memo.uid}`],
+      ['three.txt', undefined],
+      ['two.txt', undefined],
+    ]);
+    expect(all.body.nextPageToken).toBe('');
+    const page1 = await list('?pageSize=2', aliceToken);
+    expect(page1.body.attachments?.map((a) => a.filename)).toEqual(['one.txt', 'three.txt']);
+    expect(page1.body.nextPageToken).toBe('2');
+    const page2 = await list('?pageSize=2&pageToken=2', aliceToken);
+    expect(page2.body.attachments?.map((a) => a.filename)).toEqual(['two.txt']);
+    expect(page2.body.nextPageToken).toBe('');
+    expect((await list('?pageToken=next', aliceToken)).status).toBe(400);
+    expect((await list('')).status).toBe(401);
+  });
+});

@@ -184,7 +184,7 @@ describe('saving an editor (the memo may have changed or vanished since the edit
 });
 
 describe('outbox atomicity', () => {
-  it('a failed transaction leaves neither the edit nor its outbox entry (create)', async () => {
+  it('[O1] a failed transaction leaves neither the edit nor its outbox entry (create)', async () => {
     fixture = createTestNotebook();
     fixture.db.outbox.hook('creating', () => {
       throw new Error('disk fault while writing the outbox');
@@ -197,7 +197,7 @@ describe('outbox atomicity', () => {
     expect(fixture.changes).toEqual([]);
   });
 
-  it('a failed transaction leaves neither the edit nor its outbox entry (update and delete)', async () => {
+  it('[O1] a failed transaction leaves neither the edit nor its outbox entry (update and delete)', async () => {
     fixture = createTestNotebook();
     const memo = await fixture.notebook.create({ content: 'original', visibility: 'PRIVATE' });
     fixture.db.outbox.hook('creating', () => {
@@ -211,7 +211,7 @@ describe('outbox atomicity', () => {
     expect(await fixture.db.outbox.count()).toBe(1);
   });
 
-  it('a failed memo write leaves no outbox entry', async () => {
+  it('[O1] a failed memo write leaves no outbox entry', async () => {
     fixture = createTestNotebook();
     fixture.db.memos.hook('creating', () => {
       throw new Error('memo write failed');

@@ -1,16 +1,18 @@
 /**
- * Per-file wiring for the sync integration suites: one real Memos (MEMOS_VERSION) per test
+ * Per-file wiring for the sync rule suites: one Memos instance (MEMOS_VERSION) per test
  * file (started in beforeAll, stopped in afterAll), a fresh account per test (so tests
  * sharing the instance never see each other's memos), and devices that are disposed after
- * each test. Call `useMemosServer()` once at the top level of a test file.
+ * each test. Call `useMemosServer()` once at the top level of a test file. The instance is
+ * a real Memos by default, or the in-memory fake playing the same release over loopback HTTP
+ * with MEMOS_BACKEND=fake (test/helpers/memos-backend.ts): the same test bodies run in both.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type MemosInstance, startMemos } from '../../helpers/memos-instance';
+import { type MemosBackend, startMemosBackend } from '../../helpers/memos-backend';
 import { createDevice, type Device, type DeviceOptions } from './device';
 import { type Account, newAccount } from './web';
 
 export interface MemosSuite {
-  readonly instance: MemosInstance;
+  readonly instance: MemosBackend;
   readonly baseUrl: string;
   account(prefix?: string): Promise<Account>;
   /** A device signed in as `account` (or with an explicit token of a user). */
@@ -27,12 +29,12 @@ export interface MemosSuite {
 }
 
 export function useMemosServer(): MemosSuite {
-  let instance: MemosInstance | undefined;
+  let instance: MemosBackend | undefined;
   const devices: Device[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
 
   beforeAll(async () => {
-    instance = await startMemos();
+    instance = await startMemosBackend();
   });
   afterEach(async () => {
     for (const fn of cleanups.splice(0).reverse()) await fn();
@@ -42,7 +44,7 @@ export function useMemosServer(): MemosSuite {
     await instance?.stop();
   });
 
-  const current = (): MemosInstance => {
+  const current = (): MemosBackend => {
     if (!instance) throw new Error('the Memos instance is not running (use inside tests)');
     return instance;
   };

@@ -1,5 +1,5 @@
 /**
- * The world outside the device under test, talking to the real Memos server with plain
+ * The world outside the device under test, talking to the Memos server with plain
  * `fetch`: fresh accounts (one per test keeps tests independent on a shared instance) and
  * "the official web UI" of an account. The web UI's writes are the ones that matter to a
  * sync client: content edits bump `update_time`; pin, archive/restore and visibility
@@ -7,7 +7,7 @@
  * Invariant: nothing here uses the sync code; any unexpected HTTP status throws.
  */
 import { randomUUID } from 'node:crypto';
-import type { MemosInstance } from '../../helpers/memos-instance';
+import type { MemosEndpoint } from '../../helpers/memos-instance';
 
 export type Visibility = 'PRIVATE' | 'PROTECTED' | 'PUBLIC';
 
@@ -216,7 +216,7 @@ export function webUi(baseUrl: string, token: string): WebUi {
 let accounts = 0;
 
 /** A fresh USER with its own PAT, so each test sees only its own memos. */
-export async function newAccount(memos: MemosInstance, prefix = 'user'): Promise<Account> {
+export async function newAccount(memos: MemosEndpoint, prefix = 'user'): Promise<Account> {
   accounts++;
   const username = `${prefix}${accounts}${randomUUID().slice(0, 6)}`.toLowerCase();
   const password = `pw-${randomUUID()}`;
@@ -226,7 +226,7 @@ export async function newAccount(memos: MemosInstance, prefix = 'user'): Promise
 
 /** Mints another PAT for an account and returns it with its resource name (to revoke it later). */
 export async function mintToken(
-  memos: MemosInstance,
+  memos: MemosEndpoint,
   account: Account,
 ): Promise<{ token: string; revoke(): Promise<void> }> {
   const signIn = await fetch(`${memos.baseUrl}/api/v1/auth/signin`, {

@@ -133,8 +133,9 @@ async function createRealServer(
         headers: { 'Content-Type': 'application/json' },
       });
     }
+    const client = new Headers(init?.headers).get('User-Agent');
     const stream = sse.open(
-      { userId: ALICE, username: aliceUser.username, admin: false },
+      { userId: ALICE, username: aliceUser.username, admin: false, ...(client === null ? {} : { client }) },
       init?.signal ?? undefined,
     );
     return new Response(stream, {

@@ -87,12 +87,13 @@ export class Device {
 
   constructor(
     readonly index: number,
-    seed: number,
+    /** Distinguishes this world's databases from other worlds' in the same process. */
+    run: number,
     skewMs: number,
     private readonly env: DeviceEnv,
   ) {
     this.label = 'ABCDEFGH'[index] ?? `D${index}`;
-    this.dbName = `fuzz-${seed}-${this.label}`;
+    this.dbName = `fuzz-${run}-${this.label}`;
     this.skewMs = skewMs;
   }
 
@@ -175,7 +176,13 @@ export class Device {
         },
         request,
       );
-    const liveApi = createHttpMemosApi({ baseUrl, token, fetch: this.env.server.fetch });
+    // The live stream says which device opened it (the op log names event faults by device).
+    const liveFetch: FetchLike = (url, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('User-Agent', this.label);
+      return this.env.server.fetch(url, { ...init, headers });
+    };
+    const liveApi = createHttpMemosApi({ baseUrl, token, fetch: liveFetch });
     const live = startLiveEvents({
       api: liveApi,
       onHint: (name) => this.hints.push(name),

@@ -15,7 +15,6 @@
 const SCALAR_FIELDS = ['content', 'visibility', 'state', 'pinned'] as const;
 
 import { tokensOf } from './ledger';
-import { shortName } from './ops';
 import type { World } from './world';
 
 export interface Violation {
@@ -25,10 +24,7 @@ export interface Violation {
 
 export async function checkInvariants(world: World): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const listed = world.aliceMemos();
-  const server = new Map(
-    (listed instanceof Promise ? await listed : listed).map((m) => [`memos/${m.uid}`, m]),
-  );
+  const server = new Map((await world.aliceMemos()).map((m) => [`memos/${m.uid}`, m]));
   const visible = new Set<string>();
   for (const memo of server.values()) for (const t of tokensOf(memo.content)) visible.add(t);
 
@@ -57,7 +53,7 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
       if (!remote) {
         violations.push({
           invariant: 'convergence',
-          message: `${device.label} has ${shortName(memo.name)}, the server does not`,
+          message: `${device.label} has ${world.label(memo.name)}, the server does not`,
         });
         continue;
       }
@@ -68,18 +64,18 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
         );
         violations.push({
           invariant: 'convergence',
-          message: `${device.label} ${shortName(memo.name)} differs: ${detail.join('; ')}`,
+          message: `${device.label} ${world.label(memo.name)} differs: ${detail.join('; ')}`,
         });
       }
     }
     for (const name of server.keys()) {
       if (!localNames.has(name))
-        violations.push({ invariant: 'convergence', message: `${device.label} lacks ${shortName(name)}` });
+        violations.push({ invariant: 'convergence', message: `${device.label} lacks ${world.label(name)}` });
     }
     const outbox = await db.outbox.toArray();
     const stray = outbox.filter((e) => !rejected.has(e.name));
     if (stray.length > 0) {
-      const list = stray.map((e) => `${e.op} ${shortName(e.name)}`).join(', ');
+      const list = stray.map((e) => `${e.op} ${world.label(e.name)}`).join(', ');
       violations.push({ invariant: 'convergence', message: `${device.label} outbox not empty: ${list}` });
     }
   }
@@ -96,7 +92,7 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
   for (const [name, memo] of server) {
     for (const t of tokensOf(memo.content)) {
       if (!t.startsWith('new-')) continue;
-      holders.set(t, [...(holders.get(t) ?? []), shortName(name)]);
+      holders.set(t, [...(holders.get(t) ?? []), world.label(name)]);
     }
   }
   for (const [token, names] of holders) {
@@ -111,16 +107,8 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
 
 /** A fingerprint of everything sync may still change (server memos, device memos, outboxes, bases). */
 export async function fingerprint(world: World): Promise<string> {
-  const listed = world.aliceMemos();
   const parts: unknown[] = [
-    (listed instanceof Promise ? await listed : listed).map((m) => [
-      m.uid,
-      m.content,
-      m.visibility,
-      m.state,
-      m.pinned,
-      m.updatedTs,
-    ]),
+    (await world.aliceMemos()).map((m) => [m.uid, m.content, m.visibility, m.state, m.pinned, m.updatedTs]),
   ];
   for (const device of world.devices) {
     const { db } = device.parts;

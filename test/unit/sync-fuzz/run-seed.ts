@@ -1,16 +1,23 @@
 /**
- * Runs one fuzz seed end to end: build the world from the seed, play random steps with
- * faults and interleavings, then QUIESCENCE (faults, SSE faults and interleaving off; every
- * device runs full passes, round after round, until a round changes nothing), then check
- * the invariants. The same seed and config always replay the same run against the fake;
- * against a real server (`makeServer`), the same choices in the same order, with the
- * server's clock and generated ids as the only differences.
+ * Runs the sync fuzz: `runSeed` plays a seed (the random director decides and records an op
+ * log), `replayLog` plays an op log (no PRNG). Both end the same way: QUIESCENCE (no faults,
+ * no interleaving; every device runs full passes, round after round, until a round changes
+ * nothing), then the invariants. Against the fake a replay repeats its run exactly; against
+ * a real server (`makeServer`) the same ops in the same order, with the server's clock and
+ * generated ids as the only differences.
  */
+
+import { ReplayDirector } from './director';
+import type { FuzzConfig } from './generator';
+import { RandomDirector } from './generator';
 import { checkInvariants, fingerprint, type Violation } from './invariants';
-import { concurrentStep, randomStep } from './ops';
+import { cloneLog, countOps, type FuzzLog, formatLog, type SyncOp } from './oplog';
+import { perform } from './ops';
 import { Prng } from './prng';
 import { createFakeServer, type ServerFactory } from './server-handle';
-import { type FuzzConfig, World } from './world';
+import { World } from './world';
+
+export type { FuzzConfig };
 
 export const DEFAULT_CONFIG: FuzzConfig = {
   steps: 45,
@@ -22,15 +29,21 @@ export const DEFAULT_CONFIG: FuzzConfig = {
   profile: '0.30',
 };
 
-export interface SeedOutcome {
-  seed: number;
+export interface RunOutcome {
   violations: Violation[];
-  log: string[];
+  /** The trace of the run (what happened, line by line). */
+  lines: string[];
+  /** The op log of the run (for a replay: the log that was played). */
+  log: FuzzLog;
+}
+
+export interface SeedOutcome extends RunOutcome {
+  seed: number;
   steps: number;
 }
 
-/** What a run exercised, counted from its op log (to show the fuzz reaches the hard cases). */
-export function coverage(log: readonly string[]): Record<string, number> {
+/** What a run exercised, counted from its trace (to show the fuzz reaches the hard cases). */
+export function coverage(lines: readonly string[]): Record<string, number> {
   const patterns: Record<string, RegExp> = {
     passes: / pass: /,
     'failed passes': / pass: error/,
@@ -50,7 +63,7 @@ export function coverage(log: readonly string[]): Record<string, number> {
   };
   const counts: Record<string, number> = {};
   for (const [key, pattern] of Object.entries(patterns))
-    counts[key] = log.filter((line) => pattern.test(line)).length;
+    counts[key] = lines.filter((line) => pattern.test(line)).length;
   return counts;
 }
 
@@ -69,93 +82,107 @@ export function configFor(seed: number, overrides: Partial<FuzzConfig> = {}): Fu
   };
 }
 
+/** Quiescence, then the invariants (the end of every run). */
+async function finish(world: World): Promise<Violation[]> {
+  world.scripted = false;
+  world.server.newer?.setRateLimiting(false);
+  await world.setToken(false);
+  world.log('--- quiescence ---');
+  let converged = false;
+  for (let round = 1; round <= MAX_QUIESCENCE_ROUNDS && !converged; round++) {
+    const before = await fingerprint(world);
+    let allOk = true;
+    for (const device of world.devices) {
+      const pass: SyncOp = { do: 'sync', device: device.label, mode: 'full', hints: true };
+      const report = await world.syncPass(device, pass);
+      // A pass that holds deletions back waits for the user's answer: not a fixpoint yet.
+      if (!report?.ok || report.heldDeletions) allOk = false;
+    }
+    converged = allOk && (await fingerprint(world)) === before;
+  }
+  return [
+    ...world.violations,
+    ...(converged
+      ? []
+      : [
+          {
+            invariant: 'quiescence' as const,
+            message: `no fixpoint after ${MAX_QUIESCENCE_ROUNDS} rounds of full passes`,
+          },
+        ]),
+    ...(await checkInvariants(world)),
+  ];
+}
+
+/** Plays seed `seed` with the random director; the outcome carries the recorded op log. */
 export async function runSeed(
   seed: number,
   overrides: Partial<FuzzConfig> = {},
   makeServer: ServerFactory = createFakeServer,
 ): Promise<SeedOutcome> {
   const config = configFor(seed, overrides);
+  const director = new RandomDirector(seed, config);
   const server = await makeServer({
     maxPageSize: config.maxPageSize,
     publicInstance: config.publicInstance,
     profile: config.profile,
   });
-  const world = new World(seed, new Prng(seed), config, server);
-  world.concurrentStep = (device) => concurrentStep(world, device);
+  const world = new World(director.setup, director, server, config.trace ? { trace: true } : {});
   world.log(
     `seed ${seed}${server.kind === 'real' ? ' (real Memos)' : ''}: ${JSON.stringify(config)}; skews ${world.devices.map((d) => `${d.label}${d.skewMs}`).join(' ')}`,
   );
   try {
     world.boot();
-    for (world.step = 1; world.step <= config.steps; world.step++) {
-      world.log(`#${world.step}`);
-      await randomStep(world);
-    }
-    world.calm();
-    const restored = world.tokenRevoked ? world.toggleToken() : undefined;
-    if (restored instanceof Promise) await restored;
-    world.log('--- quiescence ---');
-    let converged = false;
-    for (let round = 1; round <= MAX_QUIESCENCE_ROUNDS && !converged; round++) {
-      const before = await fingerprint(world);
-      let allOk = true;
-      for (const device of world.devices) {
-        const report = await world.syncPass(device, 'full', true);
-        if (!report?.ok) allOk = false;
-      }
-      converged = allOk && (await fingerprint(world)) === before;
-    }
-    const violations = [
-      ...world.violations,
-      ...(converged
-        ? []
-        : [
-            {
-              invariant: 'quiescence' as const,
-              message: `no fixpoint after ${MAX_QUIESCENCE_ROUNDS} rounds of full passes`,
-            },
-          ]),
-      ...(await checkInvariants(world)),
-    ];
-    return { seed, violations, log: world.lines, steps: config.steps };
+    for (let step = 1; step <= config.steps; step++) await director.step(world);
+    const violations = await finish(world);
+    return { seed, steps: config.steps, violations, lines: world.lines, log: director.log };
   } finally {
     await world.dispose();
   }
 }
 
-/** The shortest step count (≤ the failing one) that still violates an invariant: a smaller op log to read. */
-export async function shrinkSteps(
-  seed: number,
-  failingSteps: number,
+/** Plays an op log (no PRNG: every decision comes from the log). */
+export async function replayLog(
+  log: FuzzLog,
   makeServer: ServerFactory = createFakeServer,
-  overrides: Partial<FuzzConfig> = {},
-): Promise<SeedOutcome | undefined> {
-  let best: SeedOutcome | undefined;
-  let low = 0;
-  let high = failingSteps;
-  while (low < high) {
-    const mid = Math.floor((low + high) / 2);
-    const outcome = await runSeed(seed, { ...overrides, steps: mid, trace: true }, makeServer);
-    if (outcome.violations.length > 0) {
-      best = outcome;
-      high = mid;
-    } else {
-      low = mid + 1;
+  options: { trace?: boolean } = {},
+): Promise<RunOutcome> {
+  const played = cloneLog(log);
+  const director = new ReplayDirector(played);
+  const server = await makeServer({
+    maxPageSize: played.world.maxPageSize,
+    publicInstance: played.world.publicInstance,
+    profile: played.world.profile ?? '0.30',
+  });
+  const world = new World(played.world, director, server, options);
+  world.log(
+    `replay${log.origin ? ` of ${log.origin}` : ''}${server.kind === 'real' ? ' (real Memos)' : ''}: ${countOps(log.ops)} ops; world ${JSON.stringify(log.world)}`,
+  );
+  try {
+    world.boot();
+    for (const [i, op] of played.ops.entries()) {
+      world.step = i;
+      world.log(`#${i}`);
+      await world.flushEvents();
+      await perform(world, op);
     }
+    const violations = await finish(world);
+    return { violations, lines: world.lines, log };
+  } finally {
+    await world.dispose();
   }
-  return best;
 }
 
-export function describeFailure(
-  outcome: SeedOutcome,
-  replay = `SYNC_FUZZ_SEED=${outcome.seed} npx vitest run --project unit test/unit/sync-fuzz.test.ts`,
-): string {
+/** The report of a failed run: violations, the trace, the op log and how to replay it. */
+export function describeFailure(title: string, outcome: RunOutcome, replay: readonly string[]): string {
   const violations = outcome.violations.map((v) => `  [${v.invariant}] ${v.message}`).join('\n');
   return [
-    `sync fuzz failed: seed ${outcome.seed} (${outcome.steps} steps)`,
+    title,
     violations,
-    'op log:',
-    ...outcome.log.map((line) => `  ${line}`),
-    `replay: ${replay}`,
+    'trace:',
+    ...outcome.lines.map((line) => `  ${line}`),
+    `op log (${countOps(outcome.log.ops)} ops):`,
+    formatLog(outcome.log).trimEnd(),
+    ...replay.map((line) => `replay: ${line}`),
   ].join('\n');
 }

@@ -12,9 +12,7 @@
  * lists alice's own memos (NORMAL and ARCHIVED, no comments) in an order that depends only
  * on the run's own choices; the web UI's content edits bump update_time, its pin, archive
  * and visibility changes do not.
- * Answers may be synchronous (the fake's are: a seed then takes exactly the same microtask
- * turns as before this interface existed, so live-event timing and every fake seed replay
- * unchanged) or promises (a real server); callers chain them with `andThen` (not `then`: a module exporting `then` is a thenable to `await import()`).
+ * Answers may be synchronous (the fake's) or promises (a real server); callers await them.
  */
 import type { FetchLike } from '../../../sync/api/http-client';
 import type { MemoState, Visibility } from '../../../sync/core/memo';
@@ -25,16 +23,6 @@ import type { FakeMemo } from '../../fakes/fake-memos-state';
 import type { FaultKind } from '../../fakes/faulty-fetch';
 
 export type MaybePromise<T> = T | Promise<T>;
-
-/** Runs `next` on `value`: at once when it is already there, else when the promise settles. */
-export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
-
-/** Runs `act` on each item in turn (synchronously while every answer is synchronous). */
-export function each<T>(items: readonly T[], act: (item: T) => MaybePromise<void>): MaybePromise<void> {
-  return items.reduce<MaybePromise<void>>((chain, item) => andThen(chain, () => act(item)), undefined);
-}
 
 /** A memo as the server holds it (times in epoch seconds). */
 export type ServerMemo = Pick<
