@@ -11,8 +11,9 @@
  *    a pull listed oldest first), as many batches in flight as the source's plan allows
  *    (several while the server embeds, one on the device).
  * Invariants:
- *  - on the device at most two batches are queued in the embedder (one per lane), so a search
- *    query waits for at most that;
+ *  - on the device at most two batches are in the embedder at once (one per lane); a search
+ *    query still waits for at most the model run in progress (the embedder puts queries
+ *    first, workers/embed/run-queue.ts);
  *  - a name is queued at most once; a name changed while in flight is queued again (storing
  *    checks the content hash, so an older result never overwrites a newer one);
  *  - progress counts distinct memos since the queue was last empty ("Indexing n of N"):
