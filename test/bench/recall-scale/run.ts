@@ -114,6 +114,10 @@ async function firstSearchable(
     const counts = await device.counts();
     await device.page.getByRole('link', { name: 'Settings' }).click();
     const section = device.page.getByRole('region', { name: 'Search by meaning' });
+    await section
+      .getByText(/^This device: /)
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined);
     const settings = await section.locator('dd').allTextContents();
     const browserCpu = device.cpuSeconds() - browser0;
     const serverCpu = app.cpuSeconds() - server0;
