@@ -62,8 +62,8 @@ async function importCorpus(page: Page): Promise<void> {
 /** The section's facts as { Status, Vectors from, Home server }. */
 async function facts(page: Page): Promise<Record<string, string>> {
   const section = page.getByRole('region', { name: 'Search by meaning' });
-  const terms = await section.locator('dt').allTextContents();
-  const values = await section.locator('dd').allTextContents();
+  const terms = await section.locator('.setting-label').allTextContents();
+  const values = await section.locator('.setting-value').allTextContents();
   return Object.fromEntries(terms.map((term, i) => [term, values[i] ?? '']));
 }
 

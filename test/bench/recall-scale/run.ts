@@ -118,7 +118,7 @@ async function firstSearchable(
       .getByText(/^This device: /)
       .waitFor({ timeout: 30_000 })
       .catch(() => undefined);
-    const settings = await section.locator('dd').allTextContents();
+    const settings = await section.locator('.setting-value').allTextContents();
     const browserCpu = device.cpuSeconds() - browser0;
     const serverCpu = app.cpuSeconds() - server0;
     const embed1 = await app.embedStats(token);
