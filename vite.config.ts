@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { build, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
+import { modelDigestsModule } from './workers/embed/model-digests-plugin.js';
 import { hnswlibWithoutEval } from './workers/index/hnswlib-csp-plugin.js';
 
 /**
@@ -56,6 +57,7 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(version) },
   plugins: [
     solid(),
+    modelDigestsModule(),
     backgroundSyncScript(),
     VitePWA({
       registerType: 'prompt',
@@ -127,6 +129,7 @@ export default defineConfig({
           /^\/api\//,
           /^\/file\//,
           /^\/llm\//,
+          /^\/embed\//,
           /^\/ca\.crt$/,
           /^\/trust/,
           /^\/app-config\.json$/,
@@ -145,7 +148,7 @@ export default defineConfig({
   worker: {
     format: 'es',
     // hnswlib-wasm's embind glue uses `new Function`, which the app's CSP forbids.
-    plugins: () => [hnswlibWithoutEval()],
+    plugins: () => [hnswlibWithoutEval(), modelDigestsModule()],
   },
   // Semantic recall's workers import these; pre-bundling them up front avoids a reload
   // of the page by the dev server's dependency optimizer on first use.

@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import type { Server } from 'node:net';
+import { join } from 'node:path';
 import { appUrls } from './app-urls';
 import {
   capConnections,
@@ -20,6 +21,8 @@ import {
   type ServerTimeouts,
 } from './connection-limits';
 import { createDualProtocolServer } from './dual-protocol';
+import type { EmbedAccess } from './embed-service';
+import { type EmbedSetup, setupEmbedService } from './embed-setup';
 import { StartupError } from './errors';
 import { createHostAllowlist } from './host-allowlist';
 import { loopbackOnly } from './https-redirect';
@@ -73,6 +76,8 @@ export interface AppServerOptions {
   llmLimits?: Partial<LlmLimits>;
   /** How the service gate asks Memos about a token (tests pass a fake). */
   gateFetch?: ServiceGateOptions['fetch'];
+  /** The embedding service (`/embed/`): default `auto` (on with a Memos server). */
+  embed?: Partial<Omit<EmbedSetup, 'memosUrl' | 'dataDir' | 'logger'>>;
 }
 
 export interface RunningAppServer {
@@ -83,6 +88,8 @@ export interface RunningAppServer {
   memosProxy: boolean;
   /** True when an LLM server is proxied at `/llm/`. */
   llm: boolean;
+  /** The embedding service at `/embed/`, when it is on. */
+  embedService?: { access: EmbedAccess; threads: number };
   /** PEM of the generated local CA (only in `local-ca` mode). */
   caCertPem?: string;
   /** base64 SHA-256 of the local CA's SPKI (for Chromium's `--ignore-certificate-errors-spki-list`). */
@@ -145,7 +152,15 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     logger,
     ...(options.llmLimits ? { limits: options.llmLimits } : {}),
   });
-  const router = createRouter({ security, serveStatic, proxy, ca, llm });
+  const embed = setupEmbedService({
+    mode: 'auto',
+    modelsDir: join(options.distDir, 'models'),
+    ...options.embed,
+    memosUrl: options.memosUrl,
+    dataDir: options.dataDir,
+    logger,
+  });
+  const router = createRouter({ security, serveStatic, proxy, ca, llm, embed });
   const guarded = (next: RequestHandler): RequestHandler =>
     guardRequests(next, { hosts, loop, security, memosUrl: options.memosUrl });
   const plainServer = (handler: RequestHandler): http.Server => {
@@ -182,7 +197,7 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     const closing = [closeServer(main), ...(extra ? [closeServer(extra)] : [])];
     closeConnections();
     extra?.closeAllConnections();
-    await Promise.all(closing);
+    await Promise.all([...closing, embed?.close()]);
   };
 
   let boundHttpPort: number | undefined;
@@ -209,6 +224,7 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     tlsMode: tls.mode,
     memosProxy: proxy !== undefined,
     llm: options.llm !== undefined,
+    ...(embed ? { embedService: { access: embed.access, threads: embed.threads } } : {}),
     ...(tls.mode === 'local-ca'
       ? {
           caCertPem: tls.caCertPem,

@@ -1,6 +1,7 @@
 /**
  * The text printed once the server is listening: where to open the app, a QR code of the
- * first LAN URL, how to trust the local CA on a phone, and whether Memos is proxied.
+ * first LAN URL, how to trust the local CA on a phone, whether Memos is proxied, and who may
+ * use the embedding service.
  * Pure formatting (the QR renderer is injected), so it can be tested without a terminal.
  */
 import type { RunningAppServer } from './app-server';
@@ -21,6 +22,16 @@ export function bannerLines(server: RunningAppServer, memosUrl: string | undefin
       ? `  Memos:    proxying /api/ and /file/ to ${memosUrl}`
       : '  Memos:    no Memos server is proxied (set MEMOS_URL to proxy one on this origin)',
   );
+  const embed = server.embedService;
+  if (!embed) {
+    lines.push('  Embedding: off (devices embed their own memos; EMBED_SERVICE=on to embed here)');
+  } else if (embed.access === 'memos-tokens') {
+    lines.push(`  Embedding: on, ${embed.threads} threads, for devices signed in to Memos`);
+  } else {
+    lines.push(
+      `  Embedding: on, ${embed.threads} threads, for ANYONE on this network (no MEMOS_URL to check sign-ins)`,
+    );
+  }
   if (server.tlsMode === 'off') {
     lines.push('  TLS is off: other devices cannot install the app (a PWA needs HTTPS except on localhost).');
   }

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_CONNECTIONS } from './connection-limits';
 import { defaultDataDir } from './data-dir';
+import type { EmbedMode } from './embed-setup';
 import { StartupError } from './errors';
 import { canonicalHost } from './host-allowlist';
 
@@ -27,6 +28,8 @@ export interface ServerConfig {
   /** Extra names/addresses requests may be sent to (besides this machine's own). */
   allowedHosts: string[];
   maxConnections: number;
+  /** The embedding service: `auto` = on with MEMOS_URL; threads default to every core. */
+  embed: { mode: EmbedMode; threads?: number };
   /** The OpenAI-compatible LLM server for "Ask your notes" (see server/llm-proxy.ts). */
   llm?: LlmConfig;
   /** LLM_SERVICE=on: without MEMOS_URL, anyone who can reach this server may use the LLM proxy (default off). */
@@ -63,6 +66,8 @@ const VALUE_OPTIONS = {
   'llm-url': 'LLM_URL',
   'llm-model': 'LLM_MODEL',
   'llm-service': 'LLM_SERVICE',
+  'embed-service': 'EMBED_SERVICE',
+  'embed-threads': 'EMBED_THREADS',
 } as const;
 
 type OptionName = keyof typeof VALUE_OPTIONS;
@@ -83,7 +88,11 @@ export const USAGE = `Usage: tsx server/main.ts [options]   (every option can al
   --llm-url <url>          LLM_URL          OpenAI-compatible LLM server for "Ask your notes", with /v1
                                             (e.g. http://home-box:8000/v1); its API key goes in LLM_API_KEY
   --llm-model <name>       LLM_MODEL        the model it serves (required with LLM_URL)
-  --llm-service on         LLM_SERVICE=on   without MEMOS_URL, let anyone who reaches this server use it`;
+  --llm-service on         LLM_SERVICE=on   without MEMOS_URL, let anyone who reaches this server use it
+  --embed-service <m>      EMBED_SERVICE    auto|on|off: embed memos here for the devices (default auto:
+                                            on with MEMOS_URL, for Memos-accepted tokens only; "on"
+                                            without MEMOS_URL serves anyone on the network)
+  --embed-threads <n>      EMBED_THREADS    embedding threads (default: every core)`;
 
 function isOptionName(name: string): name is OptionName {
   return Object.hasOwn(VALUE_OPTIONS, name);
@@ -211,6 +220,20 @@ function parseLlm(
   return { url: parseLlmUrl(url.value, url.label), model: model.value.trim(), ...(apiKey ? { apiKey } : {}) };
 }
 
+function parseEmbedMode(value: string, label: string): EmbedMode {
+  const mode = value.toLowerCase();
+  if (mode === 'auto' || mode === 'on' || mode === 'off') return mode;
+  throw new ConfigError(`${label} "${value}" is not an embedding mode: use auto, on or off.`);
+}
+
+function parseThreads(value: string, label: string): number {
+  const threads = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new ConfigError(`${label} "${value}" is not a thread count: use an integer from 1 to 256.`);
+  }
+  return threads;
+}
+
 export function parseConfig(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -234,6 +257,8 @@ export function parseConfig(
   const noTls = parsed.noTls || TRUE_VALUES.has((env.NO_TLS ?? '').toLowerCase());
   const allowedHosts = get('allowed-hosts');
   const maxConnections = get('max-connections');
+  const embedService = get('embed-service');
+  const embedThreads = get('embed-threads');
 
   const config: ServerConfig = {
     port: port ? parsePort(port.value, port.label) : 4173,
@@ -245,6 +270,10 @@ export function parseConfig(
     maxConnections: maxConnections
       ? parseMaxConnections(maxConnections.value, maxConnections.label)
       : DEFAULT_MAX_CONNECTIONS,
+    embed: {
+      mode: embedService ? parseEmbedMode(embedService.value, embedService.label) : 'auto',
+      ...(embedThreads ? { threads: parseThreads(embedThreads.value, embedThreads.label) } : {}),
+    },
   };
   if (llmService) config.llmService = parseSwitch(llmService.value, llmService.label);
   const llm = parseLlm(get('llm-url'), get('llm-model'), env.LLM_API_KEY || undefined);

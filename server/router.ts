@@ -4,10 +4,11 @@
  * routes added here are covered by that guard). Invariants: security headers are set
  * before anything else; the raw target is normalised once (`req.url` is rewritten to the
  * normalised origin-form path) and no later stage sees the client's absolute-form URI; only
- * `/api/` and `/file/` ever reach the Memos proxy and only `/llm/` the LLM proxy; everything
- * except the proxies answers only GET and HEAD.
+ * `/api/` and `/file/` ever reach the Memos proxy, only `/llm/` the LLM proxy and only
+ * `/embed/` the embedding service; everything else answers only GET and HEAD.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmbedService } from './embed-service';
 import { sendJson, sendText } from './http-util';
 import { isLlmPath, type LlmProxy } from './llm-proxy';
 import type { MemosProxy } from './memos-proxy';
@@ -23,11 +24,18 @@ export interface RouterDeps {
   /** Present only when the server uses its generated local CA. */
   ca: TrustInfo | undefined;
   llm: LlmProxy;
+  /** The embedding service (`/embed/`), when it is on. */
+  embed?: EmbedService | undefined;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export const NO_MEMOS_SERVER = { code: 5, message: 'no Memos server is configured (set MEMOS_URL)' };
+export const NO_EMBED_SERVICE = {
+  code: 7,
+  message: 'the embedding service is turned off on this server (EMBED_SERVICE)',
+  reason: 'off',
+};
 
 export function createRouter(deps: RouterDeps): RequestHandler {
   const trustHtml = trustPageHtml(deps.ca);
@@ -49,6 +57,11 @@ export function createRouter(deps: RouterDeps): RequestHandler {
     }
     if (isLlmPath(target.pathname)) {
       deps.llm.handle(req, res, target);
+      return;
+    }
+    if (target.pathname.startsWith('/embed/')) {
+      if (deps.embed) deps.embed.handle(req, res, target);
+      else sendJson(res, 403, NO_EMBED_SERVICE);
       return;
     }
 

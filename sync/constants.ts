@@ -25,4 +25,6 @@ export const META_KEYS = {
   removals: 'sync.removals',
   offlineBudget: 'media.offlineBudget',
   server: 'sync.server',
+  /** "Index on this device" (workers/recall/vector-supply.ts owns it): boolean, absent = on */
+  localIndexing: 'recall.localIndexing',
 } as const;

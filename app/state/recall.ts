@@ -14,6 +14,7 @@ import {
   type RecallHit,
   type RecallSnapshot,
   recallClient,
+  type VectorSources,
 } from '../../workers/recall/client';
 
 /** Input that means the user is waiting for the page. */
@@ -27,6 +28,11 @@ export interface RecallState {
   ready: Accessor<boolean>;
   search(query: string, options: { k: number; state: MemoState; tags?: string[] }): Promise<RecallHit[]>;
   related(name: MemoName, k: number): Promise<RecallHit[]>;
+  /** "Index on this device" (Settings); resolves once the recall worker applied it. */
+  setLocalIndexing(on: boolean): Promise<void>;
+  reindex(): Promise<void>;
+  /** How many memos got their vectors from this device and from the home server. */
+  sources(): Promise<VectorSources | undefined>;
 }
 
 /** `after`: becomes true when the page has settled (the notebook is loaded); recall starts then, when idle. */
@@ -88,5 +94,12 @@ export function startRecall(after: Accessor<boolean>): RecallState {
     },
     search: (query, options) => guarded(() => (api ? api.search(query, options) : Promise.resolve([]))),
     related: (name, k) => guarded(() => (api ? api.related(name, k) : Promise.resolve([]))),
+    async setLocalIndexing(on) {
+      await api?.setLocalIndexing(on);
+    },
+    async reindex() {
+      await api?.reindex();
+    },
+    sources: async () => api?.sources().catch(() => undefined),
   };
 }

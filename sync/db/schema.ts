@@ -87,6 +87,12 @@ export interface RecallDocRow {
   tags: string[];
   /** the content was longer than the embedder's input cap; only its start is searchable */
   truncated: boolean;
+  /**
+   * Where the vectors were computed: this device or the home server (absent on rows written
+   * before the home server could supply vectors: this device). Not indexed, so adding it
+   * needed no new schema version.
+   */
+  source?: 'device' | 'server';
 }
 
 /** v2: the vector of one chunk of a memo (L2-normalized). */

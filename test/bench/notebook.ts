@@ -109,7 +109,7 @@ async function waitSemanticIdle(page: Page): Promise<void> {
   }
 }
 
-async function captureLatencies(page: Page, count: number): Promise<number[]> {
+export async function captureLatencies(page: Page, count: number): Promise<number[]> {
   return page.evaluate(async (n) => {
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -154,7 +154,7 @@ const QUERIES = [
   'kitch',
 ];
 
-interface SearchTiming {
+export interface SearchTiming {
   /** input to the keyword results painted */
   keywordMs: number;
   /** input to the semantic hits merged and painted (includes the 200 ms debounce); undefined: timed out */
@@ -214,7 +214,7 @@ async function searchOnce(page: Page, query: string, semanticTimeoutMs: number):
   return timing;
 }
 
-async function searchPaint(page: Page): Promise<SearchTiming[]> {
+export async function searchPaint(page: Page): Promise<SearchTiming[]> {
   const times: SearchTiming[] = [];
   for (const query of QUERIES) times.push(await searchOnce(page, query, 10_000));
   return times;
@@ -224,7 +224,7 @@ function stats(values: readonly number[]) {
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), runs: values.length };
 }
 
-function searchStats(timings: readonly SearchTiming[]) {
+export function searchStats(timings: readonly SearchTiming[]) {
   const semantic = timings.flatMap((t) => (t.semanticMs === undefined ? [] : [t.semanticMs]));
   const unmeasured = timings.filter((t) => t.noHook).length;
   return {

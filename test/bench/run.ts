@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs the benchmarks on this machine (all but `ranking` in headless
  * Chromium), prints a table and writes JSON to test/bench/results/ (ignored by git). Select
- * parts with arguments: `npm run bench -- notebook sync semantic ranking`. Flags
+ * parts with arguments: `npm run bench -- notebook sync semantic ranking recall-scale`. Flags
  * `--embed-minutes=N` (measure the first embedding for N minutes, then stop), `--trace`
  * (where the browser's CPU time goes during it) and `--dist=DIR` (serve another commit's
  * `vite build` output instead, for an A/B) go to the notebook benchmark; the others
- * (`--phases=recall10k`, `--fresh`) to the semantic benchmark. `npm run bench -- memory`: the
+ * (`--phases=recall10k`, `--fresh`) to the semantic benchmark, and `--leg=a,b`, `--memos=N`,
+ * `--window=S`, `--c-full` to recall-scale. `npm run bench -- memory`: the
  * Memory page and "Ask your notes" (issue 14).
  */
 import { execFileSync } from 'node:child_process';
@@ -45,6 +46,18 @@ const BENCHES: Record<string, Bench> = {
   sync: async () => (await import('./sync')).benchSync(),
   memory: async () => (await import('./memory')).benchMemory(),
   attachments: async () => (await import('./attachments')).benchAttachments(),
+  // Its own process: real Memos, `npm start`'s server and fresh Chromium profiles (pass --leg=… after --).
+  'recall-scale': async () => {
+    execFileSync(
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [
+        join(REPO_ROOT, 'test/bench/recall-scale/run.ts'),
+        ...process.argv.slice(2).filter((a) => a.startsWith('--')),
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    return { see: 'the table above and test/bench/results/recall-scale-*.json' };
+  },
   // Its own process: it parses its own flags and prints its own tables (pass --phases=… after --).
   semantic: async () => {
     execFileSync(

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { type RunningAppServer, startAppServer } from '../../server/app-server';
+import { type AppServerOptions, type RunningAppServer, startAppServer } from '../../server/app-server';
 import type { LlmUpstreamConfig } from '../../server/llm-proxy';
 import { silentLogger } from '../../server/logger';
 
@@ -33,6 +33,9 @@ export async function startTestApp(
     /** The LLM for "Ask your notes" and, without Memos, whether it is open (LLM_SERVICE). */
     llm?: LlmUpstreamConfig;
     llmService?: 'on' | 'off';
+    /** the embedding service (default: as `npm start`, on only with a Memos server) */
+    embed?: AppServerOptions['embed'];
+    dataDir?: string;
   } = {},
 ): Promise<TestApp> {
   const root = mkdtempSync(join(tmpdir(), 'memos-offline-app-'));
@@ -46,11 +49,12 @@ export async function startTestApp(
     host: '127.0.0.1',
     port: options.port ?? 0,
     tls: 'off',
-    dataDir: join(root, 'data'),
+    dataDir: options.dataDir ?? join(root, 'data'),
     logger: silentLogger,
     ...(options.memosUrl ? { memosUrl: options.memosUrl } : {}),
     ...(options.llm ? { llm: options.llm } : {}),
     ...(options.llmService ? { llmService: options.llmService } : {}),
+    ...(options.embed ? { embed: options.embed } : {}),
   });
   return {
     url: `http://localhost:${server.port}`,

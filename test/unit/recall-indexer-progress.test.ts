@@ -10,6 +10,8 @@ import { createChangeFeed } from '../../sync/db/change-feed';
 import { createNotebook } from '../../sync/db/notebook';
 import { MemosDatabase } from '../../sync/db/schema';
 import { createIndexer } from '../../workers/recall/indexer';
+import { noServerLink } from '../../workers/recall/server-link';
+import { createVectorSource } from '../../workers/recall/vector-source';
 import { DIM, MODEL } from './recall-helpers';
 
 let db: MemosDatabase | undefined;
@@ -43,19 +45,27 @@ describe('indexing progress', () => {
       modelId: MODEL,
       dim: DIM,
       batchMemos: 4,
-      embedder: {
-        async embedDocuments(texts) {
-          calls++;
-          // Hold the first batch in flight until the test has re-queued one of its memos.
-          if (calls === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
-          return {
-            dim: DIM,
-            vectors: new Float32Array(texts.length * DIM).fill(0.1),
-            chunkCounts: texts.map(() => 1),
-            truncated: texts.map(() => false),
-          };
+      source: createVectorSource({
+        server: undefined,
+        link: noServerLink(),
+        modelId: MODEL,
+        dim: DIM,
+        deviceBatch: 4,
+        localIndexing: () => true,
+        embedder: {
+          async embedDocuments(texts) {
+            calls++;
+            // Hold the first batch in flight until the test has re-queued one of its memos.
+            if (calls === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
+            return {
+              dim: DIM,
+              vectors: new Float32Array(texts.length * DIM).fill(0.1),
+              chunkCounts: texts.map(() => 1),
+              truncated: texts.map(() => false),
+            };
+          },
         },
-      },
+      }),
       index: { sync: async () => undefined },
       onProgress: (done, total) => reports.push([done, total]),
       onStored: () => undefined,

@@ -6,6 +6,7 @@
  * `navigator.gpu` and Vite's BASE_URL).
  */
 
+import digests from 'virtual:model-digests';
 import type { ModelProgressListener } from './api';
 import { type AdapterIdentity, type BackendPreference, indexedDbChoiceStore } from './backend-choice';
 import { fallbackToWasm, type SelectDeps, selectBackend } from './backend-select';
@@ -13,12 +14,17 @@ import { DEFAULT_CHUNKING } from './chunker';
 import type { EmbedderConfig } from './embedder';
 import { loadGpuModel } from './gpu-session';
 import { MODEL_CACHE } from './model-cache';
-import { loadModel, type ModelSpec, modelFileName } from './model-loader';
+import { loadModel, type ModelDtype, type ModelSpec, modelFileName } from './model-loader';
 import { MODEL_NAME, originSource } from './origin-source';
 import { probeWorkload, timeWorkload } from './probe';
 import { RUN_POLICIES } from './run-plan';
 
 export { MODEL_NAME } from './origin-source';
+
+/** The digest of the shipped files of this model variant (undefined if the build had none). */
+export function shippedDigest(dtype: ModelDtype): string | undefined {
+  return digests[`${MODEL_NAME}@${dtype}`];
+}
 
 export interface BrowserEmbedderOptions {
   /** default `auto` (the app); benchmarks and tests force a backend */
@@ -77,6 +83,12 @@ export function browserEmbedderConfig(options: BrowserEmbedderOptions = {}): Emb
   return {
     ...spec,
     dim: 384,
+    filesDigests: Object.fromEntries(
+      (['q8', 'fp32'] as const).flatMap((dtype) => {
+        const digest = shippedDigest(dtype);
+        return digest ? [[dtype, digest]] : [];
+      }),
+    ),
     backends: {
       select(progress) {
         onProgress = progress;

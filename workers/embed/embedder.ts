@@ -18,8 +18,9 @@ import type {
   ModelProgressListener,
 } from './api';
 import type { Selected, Selection } from './backend-select';
-import { type ChunkingPolicy, chunkingTag, chunkText, DEFAULT_CHUNKING, validatePolicy } from './chunker';
+import { type ChunkingPolicy, chunkText, DEFAULT_CHUNKING, validatePolicy } from './chunker';
 import { classifyLoadError, noWasmFailure } from './failure';
+import { vectorModelId } from './model-id';
 import { type LoadedModel, loadModel, type ModelDtype, type ModelSpec } from './model-loader';
 import { meanPoolNormalize } from './pooling';
 import { planRuns, RUN_POLICIES, type RunPolicy } from './run-plan';
@@ -38,6 +39,8 @@ export interface EmbedderConfig extends ModelSpec {
    * is then only the default. Without it the model is `dtype` on the default device.
    */
   backends?: BackendSelector;
+  /** digest of each dtype's model files (model-id.ts): part of the model id of its vectors */
+  filesDigests?: Partial<Record<ModelDtype, string>>;
 }
 
 export interface BackendSelector {
@@ -72,7 +75,12 @@ export function createEmbedder(config: EmbedderConfig): EmbedWorkerApi {
   let current: Selected | undefined;
   const dim = config.dim;
   const infoFor = (dtype: ModelDtype): ModelInfo => ({
-    modelId: `${config.name}@${dtype}#${chunkingTag(policy)}`,
+    modelId: vectorModelId({
+      name: config.name,
+      dtype,
+      chunking: policy,
+      filesDigest: config.filesDigests?.[dtype],
+    }),
     dim,
     windowTokens: policy.windowTokens,
     maxChunks: policy.maxChunks,

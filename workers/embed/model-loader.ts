@@ -11,9 +11,17 @@ import { AutoModel, AutoTokenizer, env, Tensor } from '@huggingface/transformers
 import type { ModelLoadProgress } from './api';
 import { isCached, warmCaches } from './model-cache';
 import { downloadFiles, type FetchLike, originOnlyFetch } from './model-files';
+import { type ModelDtype, modelFileName } from './model-id';
+
+export { type ModelDtype, modelFileName };
 
 export type ModelSource =
-  | { kind: 'filesystem'; localModelPath: string }
+  | {
+      kind: 'filesystem';
+      localModelPath: string;
+      /** onnxruntime-node intra-op threads (default: onnxruntime's choice) */
+      threads?: number;
+    }
   | {
       kind: 'origin';
       /** e.g. `https://notes.example` */
@@ -25,9 +33,6 @@ export type ModelSource =
       ortMjsUrl: string;
       fetch: FetchLike;
     };
-
-/** `q8`: onnx/model_quantized.onnx (23 MB); `fp32`: onnx/model.onnx (90 MB). */
-export type ModelDtype = 'q8' | 'fp32';
 
 /** Where the model runs in the browser (Node always uses onnxruntime-node on the CPU). */
 export type ModelDevice = 'wasm' | 'webgpu';
@@ -68,10 +73,6 @@ export interface LoadedModel extends LoadedTokenizer {
 export interface HiddenState {
   data: Float32Array;
   dims: number[];
-}
-
-export function modelFileName(dtype: ModelDtype): string {
-  return dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
 }
 
 /** The ONNX runtime of this thread has been set up (by a first model load). */
@@ -197,6 +198,9 @@ export async function loadModel(
     const model = await AutoModel.from_pretrained(spec.name, {
       dtype: spec.dtype,
       ...(spec.source.kind === 'origin' ? { device: spec.device ?? 'wasm' } : {}),
+      ...(spec.source.kind === 'filesystem' && spec.source.threads
+        ? { session_options: { intraOpNumThreads: spec.source.threads, interOpNumThreads: 1 } }
+        : {}),
     });
     if (spec.source.kind === 'origin') runtimeStarted = true;
     return {

@@ -6,7 +6,7 @@
 import type { ModelSource } from './model-loader';
 import { ortMjsUrl, ortWasmUrl } from './ort-assets';
 
-export const MODEL_NAME = 'Xenova/all-MiniLM-L6-v2';
+export { MODEL_NAME } from './model-choice';
 
 export function originSource(): ModelSource & { kind: 'origin' } {
   return {

@@ -8,6 +8,9 @@
  * once; while `status` is not `ready`, search returns [] (keyword search is unaffected).
  */
 import type { LocalMemo, MemoName, MemoState } from '../../sync';
+import type { ServerLinkState } from './server-link';
+
+export type { ServerLinkState };
 
 export type UnavailableReason = 'model-missing' | 'model-corrupt' | 'no-wasm' | 'storage-full' | 'failed';
 
@@ -25,11 +28,23 @@ export type IndexingProgress =
   /** embedding memos that are new or changed */
   | { kind: 'indexing'; done: number; total: number }
   /** rebuilding the search index from stored embeddings (nothing is re-embedded) */
-  | { kind: 'rebuilding'; done: number; total: number };
+  | { kind: 'rebuilding'; done: number; total: number }
+  /** memos wait: indexing on this device is off and the home server cannot supply vectors now */
+  | { kind: 'paused'; done: number; total: number };
 
 export interface RecallSnapshot {
   status: RecallStatus;
   progress: IndexingProgress;
+  /** the home server's embedding service, as this device sees it */
+  server: ServerLinkState;
+  /** "Index on this device": off = only the home server's vectors (queries are still embedded here) */
+  localIndexing: boolean;
+}
+
+/** How many indexed memos got their vectors from where. */
+export interface VectorSources {
+  device: number;
+  server: number;
 }
 
 export interface SearchOptions {
@@ -93,4 +108,9 @@ export interface RecallApi {
    * so the page keeps the device's cores. Call it on input, at most every few hundred ms.
    */
   userActive(): Promise<void>;
+  /** Turns "Index on this device" on or off (kept across reloads, shared by every tab). */
+  setLocalIndexing(on: boolean): Promise<void>;
+  /** Forgets every stored vector and indexes the notebook again (from the home server when it can). */
+  reindex(): Promise<void>;
+  sources(): Promise<VectorSources>;
 }

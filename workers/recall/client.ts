@@ -13,7 +13,15 @@
 import * as Comlink from 'comlink';
 import type { RecallApi, RecallListener, RecallSnapshot } from './api';
 
-export type { RecallApi, RecallHit, RecallSnapshot, RecallStatus, SearchOptions } from './api';
+export type {
+  RecallApi,
+  RecallHit,
+  RecallSnapshot,
+  RecallStatus,
+  SearchOptions,
+  ServerLinkState,
+  VectorSources,
+} from './api';
 /** Re-exported for callers that wrap listeners themselves (not needed: subscribe proxies). */
 export { Comlink };
 
@@ -75,6 +83,9 @@ export function recallClient(): RecallApi {
       status: () => current().api.status(),
       stats: () => current().api.stats(),
       userActive: () => (running ? running.api.userActive() : Promise.resolve()),
+      setLocalIndexing: (on) => current().api.setLocalIndexing(on),
+      reindex: () => current().api.reindex(),
+      sources: () => current().api.sources(),
       async subscribe(listener) {
         const id = nextId++;
         listeners.set(id, listener);
@@ -110,6 +121,9 @@ export function describeSnapshot(snapshot: RecallSnapshot): string {
       : 'Starting semantic search…';
   }
   if (progress.kind === 'indexing') return `Indexing ${progress.done} of ${progress.total}`;
+  if (progress.kind === 'paused') {
+    return `Indexing paused at ${progress.done} of ${progress.total}: waiting for the home server (indexing on this device is off)`;
+  }
   if (progress.kind === 'rebuilding')
     return `Rebuilding the search index: ${progress.done} of ${progress.total}`;
   return 'Semantic search is ready';

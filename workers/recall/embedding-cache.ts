@@ -79,6 +79,8 @@ export interface EmbeddedMemo {
   /** rows of `dim` floats, chunk 0 first */
   vectors: Float32Array;
   truncated: boolean;
+  /** where the vectors were computed (default: this device) */
+  source?: 'device' | 'server';
 }
 
 /** Stores embeddings; returns the names actually written (skips memos edited meanwhile). */
@@ -105,6 +107,7 @@ export async function storeEmbeddings(
         state: stored.state,
         tags: stored.tags,
         truncated: item.truncated,
+        source: item.source ?? 'device',
       });
       await db.embeddings.bulkPut(
         Array.from({ length: chunks }, (_, chunk) => ({
@@ -129,6 +132,28 @@ export async function removeEmbeddings(db: MemosDatabase, names: readonly MemoNa
       .where('name')
       .anyOf([...names])
       .delete();
+  });
+}
+
+/** How many memos got their vectors from this device and from the home server. */
+export async function countBySource(
+  db: MemosDatabase,
+  modelId: string,
+): Promise<{ device: number; server: number }> {
+  const counts = { device: 0, server: 0 };
+  await db.recallDocs.each((doc) => {
+    if (doc.modelId === modelId) counts[doc.source ?? 'device']++;
+  });
+  return counts;
+}
+
+/** Forgets every memo's vectors (Re-index); returns the names that had some. */
+export async function clearEmbeddings(db: MemosDatabase): Promise<MemoName[]> {
+  return db.transaction('rw', db.recallDocs, db.embeddings, async () => {
+    const names = (await db.recallDocs.toCollection().primaryKeys()) as MemoName[];
+    await db.recallDocs.clear();
+    await db.embeddings.clear();
+    return names;
   });
 }
 

@@ -4,16 +4,20 @@
  *    and saves the index; the others only answer queries (and explicit `index` calls).
  *    The lock is released when its worker ends, so another tab takes over.
  *  - The channel `memos-offline-recall` announces memos whose cached embeddings changed,
- *    so every tab's in-memory index re-reads them. Messages are a discriminated union;
- *    anything else is ignored.
+ *    so every tab's in-memory index re-reads them, and asks the leader to scan again after
+ *    a Re-index. Messages are a discriminated union; anything else is ignored.
  */
 import { type MemoName, parseMemoName, RECALL_LOCK } from '../../sync';
 
-export type RecallPeerMessage = { type: 'stored'; names: MemoName[] };
+export type RecallPeerMessage =
+  | { type: 'stored'; names: MemoName[] }
+  /** a tab cleared the stored vectors (Re-index): the leader scans the notebook again */
+  | { type: 'rescan' };
 
 export function parsePeerMessage(data: unknown): RecallPeerMessage | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const { type, names } = data as { type?: unknown; names?: unknown };
+  if (type === 'rescan') return { type };
   if (type !== 'stored' || !Array.isArray(names)) return undefined;
   return { type, names: names.map(parseMemoName).filter((n): n is MemoName => n !== undefined) };
 }

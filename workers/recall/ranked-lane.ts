@@ -48,6 +48,11 @@ export class RankedLane {
     this.entries = out;
   }
 
+  /** Puts entries back at the front, in their order (a batch that has to wait for a source). */
+  putBack(entries: readonly LaneEntry[]): void {
+    this.entries = [...entries, ...this.entries];
+  }
+
   /** Removes up to `count` names from the front; skips (and drops) those `accept` refuses. */
   take(count: number, accept: (name: MemoName) => boolean): MemoName[] {
     const names: MemoName[] = [];

@@ -1,9 +1,11 @@
 /**
  * The recall service: owns keeping the semantic index in step with the notebook by
  * itself, and answers the RecallApi. On start it loads the model and opens the index
- * (loaded from storage or rebuilt from stored embeddings) in parallel; once it leads, it
- * scans the notebook and embeds every memo whose (content hash, model id) has no cached
- * embedding (so work resumes after a reload), then follows the change feed.
+ * (loaded from storage or rebuilt from stored embeddings) in parallel, and asks the home
+ * server whether it can supply vectors (vector-supply.ts); once it leads, it scans the
+ * notebook and gets vectors for every memo whose (content hash, model id) has none cached
+ * (so work resumes after a reload), from the home server or this device, then follows the
+ * change feed.
  * Invariants:
  *  - status is `ready` only while the model is loaded and nothing made search unusable;
  *  - search never embeds memos and never waits for background work beyond one model run
@@ -26,9 +28,11 @@ import type {
   RecallStatus,
 } from './api';
 import { contentHash } from './content-hash';
-import { needsOf, scanNeeds } from './embedding-cache';
+import { clearEmbeddings, countBySource, needsOf, scanNeeds } from './embedding-cache';
 import { createIndexer, type Indexer } from './indexer';
 import type { Peers } from './peers';
+import type { EmbedServerClient } from './server-client';
+import { createVectorSupply, type VectorSupply } from './vector-supply';
 
 export interface RecallServiceDeps {
   db: MemosDatabase;
@@ -43,6 +47,10 @@ export interface RecallServiceDeps {
   now: () => number;
   batchMemos?: number;
   notifyIntervalMs?: number;
+  /** the home server's embedding service (absent: this device embeds everything) */
+  server?: EmbedServerClient;
+  /** tells other tabs and workers about a change this service made (a setting) */
+  announce?: (change: StoreChange) => void;
 }
 
 export interface RecallService extends RecallApi {
@@ -54,6 +62,8 @@ export interface RecallService extends RecallApi {
 
 /** changes of at most this many memos are embedded before background work */
 const PROMPT_CHANGE_MAX = 32;
+/** a scan that finds this many memos without vectors asks the home server to warm up */
+const WARMUP_MIN_MEMOS = 100;
 
 /** how long background embedding stays paused after the user's last input */
 export const USER_ACTIVE_PAUSE_MS = 500;
@@ -68,6 +78,7 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
   let info: ModelInfo | undefined;
   let opened: IndexOpenReport | undefined;
   let indexer: Indexer | undefined;
+  let supply: VectorSupply | undefined;
   let leader = false;
   let modelLoadMs = 0;
   const bootPhases: Record<string, number> = {};
@@ -82,7 +93,14 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
 
   const snapshot = (): RecallSnapshot => ({
     status,
-    progress: rebuilding.kind !== 'idle' ? rebuilding : indexing,
+    progress:
+      rebuilding.kind !== 'idle'
+        ? rebuilding
+        : indexer?.paused && indexing.kind === 'indexing'
+          ? { ...indexing, kind: 'paused' }
+          : indexing,
+    server: supply?.server() ?? { kind: 'none' },
+    localIndexing: supply?.localIndexing() ?? true,
   });
 
   function flushNotify(): void {
@@ -118,7 +136,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
 
   async function scan(): Promise<void> {
     if (!indexer || !info) return;
-    void indexer.enqueueInOrder(await scanNeeds(deps.db, info.modelId));
+    const needs = await scanNeeds(deps.db, info.modelId);
+    if (needs.filter((need) => need.kind === 'embed').length >= WARMUP_MIN_MEMOS) supply?.wantWarmup();
+    void indexer.enqueueInOrder(needs);
   }
 
   /** A large change (an initial pull, an import) is background work, newest first. */
@@ -141,14 +161,15 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
     } else if (change.type === 'reset') scanning = scan();
   }
 
-  function startIndexer(model: ModelInfo): Indexer {
+  function startIndexer(model: ModelInfo, vectors: VectorSupply): Indexer {
+    const batchMemos = deps.batchMemos ?? 8;
     return createIndexer({
       db: deps.db,
-      embedder: deps.embedder,
+      source: vectors.source(deps.embedder, model.dim, batchMemos),
       index: deps.index,
       modelId: model.modelId,
       dim: model.dim,
-      batchMemos: deps.batchMemos ?? 8,
+      batchMemos,
       onProgress(done, total) {
         indexing = total > 0 ? { kind: 'indexing', done, total } : { kind: 'idle' };
         notify();
@@ -158,7 +179,14 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
         if (quota) setStatus({ kind: 'unavailable', reason: 'storage-full', message: STORAGE_FULL });
         else console.warn(`[recall] indexing a batch failed: ${describeError(error)}`);
       },
+      onPaused: () => notify(),
     });
+  }
+
+  /** The server link or the setting changed: tell the UI, and go on if memos were waiting. */
+  function onSupplyChange(): void {
+    notify();
+    if (indexer && status.kind === 'ready') indexer.resume();
   }
 
   async function boot(): Promise<void> {
@@ -181,6 +209,22 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
     const model = await deps.embedder.describe();
     mark('describe');
     info = model;
+    const vectors = createVectorSupply({
+      db: deps.db,
+      modelId: model.modelId,
+      server: deps.server,
+      timers: deps.timers,
+      onChange: onSupplyChange,
+      ...(deps.announce ? { announce: deps.announce } : {}),
+    });
+    supply = vectors;
+    // From the start, not once the model has loaded: the user may connect (a new token for
+    // the server) or flip the switch while the model still downloads.
+    cleanups.push(
+      () => vectors.close(),
+      deps.subscribeChanges((change) => vectors.onStoreChange(change)),
+    );
+    const supplyStarted = vectors.start();
     try {
       opened = await deps.index.open(
         { dbName: deps.dbName, modelId: model.modelId, dim: model.dim, persist: false },
@@ -197,6 +241,10 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
     mark('index');
     cleanups.push(
       deps.peers.subscribe((message) => {
+        if (message.type === 'rescan') {
+          if (leader) scanning = scanning.then(scan);
+          return;
+        }
         peerSyncs = peerSyncs.then(() => deps.index.sync(message.names)).catch(() => undefined);
       }),
     );
@@ -205,7 +253,8 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       setStatus({ kind: 'unavailable', reason: outcome.failure.reason, message: outcome.failure.message });
       return;
     }
-    indexer = startIndexer(model);
+    await supplyStarted;
+    indexer = startIndexer(model, vectors);
     if (status.kind === 'loading') setStatus({ kind: 'ready' });
     cleanups.push(deps.subscribeChanges(onChange));
     deps.leadership(() => {
@@ -253,6 +302,21 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       return deps.index.related(name, { ...options, k });
     },
     status: async () => snapshot(),
+    async setLocalIndexing(on) {
+      await started;
+      await supply?.setLocalIndexing(on);
+    },
+    async reindex() {
+      await started;
+      const names = await clearEmbeddings(deps.db);
+      await deps.index.sync(names);
+      deps.peers.publish({ type: 'stored', names });
+      if (leader) scanning = scanning.then(scan);
+      else deps.peers.publish({ type: 'rescan' });
+    },
+    async sources() {
+      return info ? countBySource(deps.db, info.modelId) : { device: 0, server: 0 };
+    },
     async userActive() {
       await deps.embedder.pauseDocuments(USER_ACTIVE_PAUSE_MS);
     },

@@ -157,6 +157,7 @@ describe('CLI running', () => {
     );
     expect(stdout).toMatch(/Local: +http:\/\/localhost:\d+ +\(also https:\/\/localhost:\d+\)/);
     expect(stdout).toContain(`Memos:    proxying /api/ and /file/ to http://127.0.0.1:${memosPort}`);
+    expect(stdout).toMatch(/Embedding: on, \d+ threads, for devices signed in to Memos/);
     expect(stdout).toContain('Press Ctrl+C to stop.');
     // The fingerprint a phone user compares against (the trust page points here).
     expect(stdout).toMatch(/CA fingerprint \(SHA-256\): ([0-9A-F]{2}:){31}[0-9A-F]{2}/);

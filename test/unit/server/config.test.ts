@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       tls: 'auto',
       allowedHosts: [],
       maxConnections: 512,
+      embed: { mode: 'auto' },
     });
     expect(run([], { XDG_DATA_HOME: '/xdg' }).dataDir).toBe('/xdg/memos-offline');
   });
@@ -47,6 +48,8 @@ describe('parseConfig', () => {
       TLS_KEY: '/k.pem',
       ALLOWED_HOSTS: 'notes.example.home, 10.0.0.7',
       MAX_CONNECTIONS: '2000',
+      EMBED_SERVICE: 'ON',
+      EMBED_THREADS: '3',
     });
     expect(config).toEqual({
       port: 8443,
@@ -60,6 +63,7 @@ describe('parseConfig', () => {
       tls: 'auto',
       allowedHosts: ['notes.example.home', '10.0.0.7'],
       maxConnections: 2000,
+      embed: { mode: 'on', threads: 3 },
     });
   });
 
@@ -82,6 +86,10 @@ describe('parseConfig', () => {
     expect(config.memosUrl).toBe('https://flag.example/memos');
     expect(config.host).toBe('::');
     expect(config.dataDir).toBe('/flag');
+    expect(run(['--embed-service=off', '--embed-threads', '1'], { EMBED_SERVICE: 'on' }).embed).toEqual({
+      mode: 'off',
+      threads: 1,
+    });
   });
 
   it('turns TLS off with --no-tls or NO_TLS=1, and treats empty variables as unset', () => {
@@ -124,6 +132,13 @@ describe('parseConfig', () => {
       [[], { ALLOWED_HOSTS: 'bad_name!,ok.example' }, /entry "bad_name!" is not a host name/],
       [[], { MAX_CONNECTIONS: '0' }, /^MAX_CONNECTIONS "0" is not a connection count/],
       [['--max-connections', 'lots'], {}, /^--max-connections "lots" is not a connection count/],
+      [
+        [],
+        { EMBED_SERVICE: 'yes please' },
+        /^EMBED_SERVICE "yes please" is not an embedding mode: use auto, on or off/,
+      ],
+      [['--embed-threads', '0'], {}, /^--embed-threads "0" is not a thread count/],
+      [[], { EMBED_THREADS: 'many' }, /^EMBED_THREADS "many" is not a thread count/],
     ];
     for (const [argv, env, pattern] of cases) {
       const error = errorOf(argv, env);
