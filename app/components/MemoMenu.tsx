@@ -2,8 +2,9 @@
  * A memo's "More" button and its menu (role "menu" with "menuitem"s, e.g. "Edit",
  * "Pin"/"Unpin", "Archive"/"Restore", "Delete"). The menu is a popover in the top layer,
  * so no card or scroller clips it; it opens under the button, or above it near the bottom
- * of the screen. Keyboard: arrows, Home and End move; Esc, Tab or a click elsewhere close
- * it. Invariant: when it closes, focus goes back to "More" (before an item's action runs,
+ * of the screen. Keyboard: Enter or ArrowDown on "More" opens it on the first item (ArrowUp
+ * on the last) without waiting for the toggle event; arrows, Home and End move; Esc, Tab or
+ * a click elsewhere close it. Invariant: when it closes, focus goes back to "More" (before an item's action runs,
  * so a dialog or editor it opens returns focus there too).
  */
 import { createSignal, createUniqueId, For, type JSX } from 'solid-js';
@@ -65,6 +66,17 @@ export function MemoMenu(props: {
     event.preventDefault();
   };
 
+  // Keys on "More" open the menu at once, with focus already on an item: the toggle event
+  // comes later (it is queued), and an arrow pressed before it would be lost.
+  const onButtonKeyDown: JSX.EventHandler<HTMLButtonElement, KeyboardEvent> = (event) => {
+    const first = event.key === 'Enter' || event.key === 'ArrowDown';
+    if (!first && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    if (!menu || menu.matches(':popover-open')) return;
+    menu.showPopover();
+    focusItem(first ? 0 : -1);
+  };
+
   // Scrolling or resizing would leave the menu floating away from its memo.
   const closeOnScroll = () => {
     if (menu?.matches(':popover-open')) menu.hidePopover();
@@ -82,6 +94,7 @@ export function MemoMenu(props: {
         aria-haspopup="menu"
         aria-expanded={open()}
         popovertarget={id}
+        onKeyDown={onButtonKeyDown}
       >
         <Icon name="more" />
         <span class="visually-hidden">More</span>
@@ -100,7 +113,7 @@ export function MemoMenu(props: {
           const opened = event.newState === 'open';
           setOpen(opened);
           if (opened) {
-            focusItem(0);
+            if (!menu?.contains(document.activeElement)) focusItem(0);
             window.addEventListener('scroll', closeOnScroll, { passive: true, once: true });
             window.addEventListener('resize', closeOnScroll, { once: true });
           } else {

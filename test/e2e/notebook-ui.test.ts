@@ -98,7 +98,11 @@ describe('density', () => {
       );
       const small = await page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea')]
-          .filter((element) => element.closest('.memo-body') === null && !element.matches('.skip-link'))
+          // Visually hidden controls (the file input behind "Attach") are not tap targets.
+          .filter(
+            (element) =>
+              element.closest('.memo-body') === null && !element.matches('.skip-link, .visually-hidden'),
+          )
           .filter((element) => {
             const box = element.getBoundingClientRect();
             const style = getComputedStyle(element);
