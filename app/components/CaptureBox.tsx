@@ -97,12 +97,14 @@ export function CaptureBox() {
     }
     setSaving(true);
     let takeBack: (() => void) | undefined;
+    const takeBackPreviews: Array<() => void> = [];
     try {
       const files = attached.length > 0 ? await prepareFiles(attached) : [];
       await app.services.notebook.create(
         { content: text(), visibility: visibility(), ...(files.length > 0 ? { files } : {}) },
         // Shown at once; the committed row replaces it (or it goes again if the save fails).
-        (memo) => {
+        (memo, stored) => {
+          for (const { name, file } of stored) takeBackPreviews.push(app.attachments.preview(name, file));
           takeBack = app.view.provisional(memo);
         },
       );
@@ -116,6 +118,7 @@ export function CaptureBox() {
       void requestPersistenceOnce();
     } catch (failure) {
       takeBack?.();
+      for (const undo of takeBackPreviews) undo();
       setError(describeSaveError(failure));
     } finally {
       setSaving(false);

@@ -81,7 +81,10 @@ export interface Notebook {
    * `shown` receives the memo as it will be stored, before the transaction commits, so a view
    * can show it at once (and must drop it if the returned promise rejects).
    */
-  create(input: NewMemoInput, shown?: (memo: LocalMemo) => void): Promise<LocalMemo>;
+  create(
+    input: NewMemoInput,
+    shown?: (memo: LocalMemo, files: readonly { name: AttachmentName; file: NewAttachmentFile }[]) => void,
+  ): Promise<LocalMemo>;
   /** Field changes; `attachments` may only drop names (new files go through `attach`). */
   update(name: MemoName, patch: Partial<MemoFields>): Promise<LocalMemo | undefined>;
   /** Adds files to a memo [F1]. */
@@ -221,7 +224,10 @@ export function createNotebook(deps: NotebookDeps): Notebook {
         attachments: canonicalSet(chosen),
       };
       const memo = buildLocalMemo(name, fields, { createTime: time, updateTime: time });
-      shown?.(memo);
+      shown?.(
+        memo,
+        files.map((file, index) => ({ name: chosen[index] as AttachmentName, file })),
+      );
       await withStorageErrors(() =>
         db.transaction('rw', [db.memos, db.outbox, db.attachments, db.attachmentBlobs], async () => {
           await storeNewAttachments(db, name, files, time, newUid, chosen);
