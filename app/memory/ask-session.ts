@@ -2,8 +2,9 @@
  * One "Ask your notes" exchange at a time: retrieve on the device, build the prompt, stream the
  * answer from the LLM proxy, and keep what the Answer region shows (the sources, the answer so
  * far, and a one-line note when there is no complete answer). Invariants:
- * - The sources are known before anything leaves the device and stay shown whatever happens
- *   to the LLM (offline, not configured, unreachable, interrupted).
+ * - The sources are known before anything leaves the device, are painted in the same task as
+ *   the request leaves (before any answer can arrive), and stay shown whatever happens to the
+ *   LLM (offline, not configured, unreachable, interrupted).
  * - A new question or "Stop" cancels the previous stream; a late event of an old exchange never
  *   changes the current one.
  * - The answer is cut at MAX_ANSWER_CHARS (the stream is stopped and the note says so).
@@ -88,12 +89,6 @@ export function createAskSession(deps: AskDeps): AskSession {
       const memo = byName.get(source.name as LocalMemo['name']);
       if (memo) found.push({ n: source.n, memo, shortened: source.shortened });
     }
-    batch(() => {
-      setSources(found);
-      setOmitted(prompt.omitted);
-      setPhase('answering');
-    });
-
     const connection = deps.app.sync.connection();
     const token = connection && connection.serverUrl === '' ? connection.token : undefined;
     let received = '';
@@ -103,9 +98,10 @@ export function createAskSession(deps: AskDeps): AskSession {
       paintTimer = undefined;
       if (live()) setAnswer(received);
     };
-    performance.measure(ASK_PREPARE_MEASURE, ASK_START_MARK);
-    const outcome: StreamOutcome = navigator.onLine
-      ? await stream({
+    // The request leaves first (fetch starts synchronously); the sources are painted in the
+    // same task, before any answer can arrive.
+    const streaming: Promise<StreamOutcome> = navigator.onLine
+      ? stream({
           messages: prompt.messages,
           token,
           signal: controller.signal,
@@ -120,7 +116,14 @@ export function createAskSession(deps: AskDeps): AskSession {
             paintTimer ??= setTimeout(paint, PAINT_INTERVAL_MS);
           },
         })
-      : { ok: false, failure: { kind: 'offline' } satisfies AskFailure };
+      : Promise.resolve({ ok: false, failure: { kind: 'offline' } satisfies AskFailure });
+    performance.measure(ASK_PREPARE_MEASURE, ASK_START_MARK);
+    batch(() => {
+      setSources(found);
+      setOmitted(prompt.omitted);
+      setPhase('answering');
+    });
+    const outcome = await streaming;
     clearTimeout(paintTimer);
     if (!live()) return;
     batch(() => {
