@@ -7,7 +7,8 @@
  * Invariants:
  *  - A memo of one account never reaches another account without the user's answer [A1]:
  *    connecting a different server or account while local memos exist asks first.
- *  - Disconnect revokes only a token this app minted from a password [V3].
+ *  - Disconnect revokes only a token this app minted from a password [V3], and checks that
+ *    the server stopped accepting it (engine/revoke-token.ts).
  */
 import { exchangePasswordForToken } from './api/auth';
 import { createHttpMemosApi, type FetchLike } from './api/http-client';
@@ -19,6 +20,7 @@ import type { ChangeFeed } from './db/change-feed';
 import { type Connection, createMetaStore, type MetaStore, type ServerIdentity } from './db/meta';
 import type { MemosDatabase } from './db/schema';
 import { enforceBudget, openOriginal } from './engine/media';
+import { revokeAndConfirm } from './engine/revoke-token';
 import {
   approveHeldRemovals,
   keepHeldRemovals,
@@ -196,9 +198,11 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     return ok({ serverUrl, token, ...(input.mintedToken ? { mintedToken: input.mintedToken } : {}) });
   }
 
+  const pause = (ms: number) => new Promise<void>((resolve) => deps.setTimeout(resolve, ms));
+
   async function revoke(credential: VerifiedCredential): Promise<ApiResult<void>> {
     if (!credential.mintedToken) return ok(undefined);
-    return buildApi(credential).revokeToken(credential.mintedToken);
+    return revokeAndConfirm(buildApi(credential), credential.mintedToken, pause);
   }
 
   return {

@@ -298,6 +298,12 @@ describe('§0/§1/§9 server, auth and bootstrap', () => {
 
 describe('§9 instance profile admin', () => {
   it('profile.admin is the NEWEST admin account, not the first one', async () => {
+    // Newest by created_ts, in seconds: 0.30 breaks a tie by id, 0.29 leaves it to SQLite (the
+    // older row first), so the second admin is made in a later second than the first.
+    const before = rec((await call('GET', '/api/v1/instance/profile', { token: null })).body);
+    const firstCreated = Date.parse(String(rec(before.admin).createTime));
+    while (Math.floor(Date.now() / 1000) <= Math.floor(firstCreated / 1000))
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const res = await call('POST', '/api/v1/users', {
       body: { username: 'zadmin', password: 'zadmin-pass-123', role: 'ADMIN' },
     });

@@ -336,12 +336,35 @@ describe('password sign-in', () => {
         .status,
     ).toBe(200);
 
-    expect(await device.controller.disconnect({ clearData: false })).toEqual({});
-    expect(device.transport.requests('DELETE', '/personalAccessTokens/').map((r) => r.status)).toEqual([200]);
-    expect(
-      (await fetch(`${suite.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${minted}` } }))
-        .status,
-    ).toBe(401);
+    // The controller pauses for the server's last-use stamp before it confirms the revoke:
+    // virtual time moves no faster than real time here, so the pause is a real one.
+    const disconnecting = device.controller.disconnect({ clearData: false });
+    let settled = false;
+    void disconnecting.finally(() => {
+      settled = true;
+    });
+    while (!settled) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      device.timers.advance(25);
+    }
+    const outcome = await disconnecting;
+    const revokes = device.transport.requests('DELETE', '/personalAccessTokens/').map((r) => r.status);
+    expect(revokes.length).toBeGreaterThanOrEqual(1);
+    expect(revokes.every((status) => status === 200)).toBe(true);
+    // Once every last-use stamp has landed, the app's word holds: revoked means refused.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = (
+      await fetch(`${suite.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${minted}` } })
+    ).status;
+    if (memosVersionUnderTest().startsWith('0.29') && outcome.revokeProblem !== undefined) {
+      // Memos 0.29 writes a token revoked by a request it authenticated back into the list
+      // (FINDINGS X12), often every time: the app says so and names where to remove it.
+      expect(outcome.revokeProblem).toMatch(/still accepts it.*Access Tokens in Memos' settings/);
+      expect(after).toBe(200);
+    } else {
+      expect(outcome).toEqual({});
+      expect(after).toBe(401);
+    }
 
     // A token the user pasted stays valid after Disconnect.
     const pasted = app();
