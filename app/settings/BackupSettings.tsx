@@ -1,5 +1,5 @@
 /**
- * Settings → Backup: "Export" (one JSON file with every memo), "Export with attachments"
+ * Settings → Backup: "Export" (one JSON file with every memo), "Download with attachments (zip)"
  * (a zip of that JSON and the files), "Download Markdown (zip)" and "Import" (either
  * export; importing twice creates no duplicates; a refused file changes nothing and says
  * why in words of its own).
@@ -72,7 +72,7 @@ export function BackupSettings() {
             })
           }
         >
-          Export with attachments
+          Download with attachments (zip)
         </button>
         <button
           type="button"
