@@ -15,6 +15,7 @@ export interface AttachmentStore {
   /** The rows of one memo (its Trash copy's too). */
   ofMemo(memo: MemoName): Promise<AttachmentRow[]>;
   blob(name: AttachmentName, kind: 'original' | 'thumbnail'): Promise<Blob | undefined>;
+  /** `uploaded` here is this device's upload (or read-back): `unlinked` until a memo lists it. */
   setServerState(name: AttachmentName, server: AttachmentServerState): Promise<void>;
   /** [F4] Rows the memo no longer lists and the server may still have. */
   detached(): Promise<AttachmentRow[]>;
@@ -59,7 +60,8 @@ export function createAttachmentStore(db: MemosDatabase, feed: ChangeFeed): Atta
     },
     async setServerState(name, server) {
       await tx(async () => {
-        await db.attachments.update(name, { server });
+        // Sent by this device: unlinked until the server's copy of its memo lists it [F4].
+        await db.attachments.update(name, server === 'uploaded' ? { server, unlinked: true } : { server });
       });
     },
     detached: () => db.attachments.filter((row) => row.detached === true).toArray(),
