@@ -10,6 +10,7 @@ import { FILE_NAMES } from './attachment-ledger';
 import type { AttachmentOp, FileSpec } from './attachment-ops';
 import { serverSet } from './attachment-ops';
 import type { Device } from './device';
+import type { RequestId } from './director';
 import type { Prng } from './prng';
 import type { ServerMemo } from './server-handle';
 import type { World } from './world';
@@ -28,9 +29,12 @@ export function captureFile(prng: Prng, nextFile: () => string): { file?: FileSp
   return prng.chance(CAPTURE_FILE_CHANCE) ? { file: drawFile(prng, nextFile) } : {};
 }
 
-/** The fault rate for a request (`POST att f3`, `DELETE att f3`, `GET att f3`: raised). */
-export function faultRateFor(req: string, rate: number): number {
-  return / att /.test(req) ? Math.max(rate, ATTACHMENT_FAULT_RATE) : rate;
+/**
+ * The fault rate for a request: raised for attachment requests (`POST att f3`, `DELETE att
+ * f3`, `GET att f3`) and memo writes that set an attachment set.
+ */
+export function faultRateFor(request: RequestId, rate: number): number {
+  return / att /.test(request.req) || request.files ? Math.max(rate, ATTACHMENT_FAULT_RATE) : rate;
 }
 
 /** A device adds a file to one of its memos, or removes one a memo lists. */

@@ -309,7 +309,7 @@ export class RandomDirector implements Director {
   // ---- the world's questions ----
 
   fault(_world: World, _device: Device, pass: SyncOp, request: RequestId): FaultKind | undefined {
-    if (!this.prng.chance(faultRateFor(request.req, this.config.faultRate))) return undefined;
+    if (!this.prng.chance(faultRateFor(request, this.config.faultRate))) return undefined;
     let fault = this.prng.weighted(FAULT_WEIGHTS);
     // A GET changes nothing on the server: "after" means nothing more than "before".
     if (fault === 'kill-after' && request.req.startsWith('GET ')) fault = 'kill-before';

@@ -173,7 +173,9 @@ export class World {
     pass.counts.set(req, n);
     if (req.startsWith('GET att ')) this.log(`    ${device.label} reads back ${req.slice(8)}`);
     pass.current = { id: { req, n }, deliveries: 0 };
-    return this.scripted ? this.director.fault(this, device, pass.op, { req, n }) : undefined;
+    const files = request.method === 'PATCH' && /updateMask=[^&]*attachments/.test(request.url);
+    const id = files ? { req, n, files } : { req, n };
+    return this.scripted ? this.director.fault(this, device, pass.op, id) : undefined;
   }
 
   private async interleave(device: Device, phase: 'before' | 'after', request: RequestInfo): Promise<void> {
