@@ -51,7 +51,7 @@ export async function prepareAttachments(
       if (got.ok) server = 'uploaded';
       else if (got.error.kind === 'not-found') server = 'local';
       else return { ok: false, error: got.error };
-      if (server !== row.server) await store.setServerState(name, server);
+      await store.setServerState(name, server);
     }
     if (server === 'local') {
       const bytes = await store.blob(name, 'original');
