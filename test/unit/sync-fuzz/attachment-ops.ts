@@ -122,16 +122,10 @@ async function deviceOp(
   const name = uid === undefined ? undefined : (`attachments/${uid}` as AttachmentName);
   if (!memo || !name || !memo.attachments.includes(name))
     return world.log(`${who} detach ${op.file} from ${op.memo} (skipped: not listed here now)`);
-  await device.parts.notebook.update(memo.name, { attachments: memo.attachments.filter((a) => a !== name) });
+  const left = memo.attachments.filter((a) => a !== name);
+  await device.parts.notebook.update(memo.name, { attachments: left });
   world.files.noteRemoved([name]);
-  world.log(
-    `${who} detach ${op.file} from ${op.memo} (left: ${
-      labels(
-        world,
-        memo.attachments.filter((a) => a !== name),
-      ) || 'none'
-    })`,
-  );
+  world.log(`${who} detach ${op.file} from ${op.memo} (left: ${labels(world, left) || 'none'})`);
 }
 
 async function webOp(world: World, op: Extract<AttachmentOp, { do: `web-${string}` }>): Promise<void> {
