@@ -62,6 +62,44 @@ export function mergeSets(
   return canonicalSet([...kept, ...added]);
 }
 
+/** Where an attachment stands with the server, as this device knows it (schema.ts). */
+export type KnownServerState = 'local' | 'unsure' | 'uploaded';
+
+/**
+ * [F3] What a push does with one attachment of the set it is about to send, from what this
+ * device knows of it (`undefined`: no row here) and whether the server's copy of the memo,
+ * read right before, lists it:
+ *  - ready:     listed there (the server's side of a merge has no row here): send it as is;
+ *  - upload:    its bytes are only here;
+ *  - read-back: it may or may not be there (a lost create answer, a Trash restore), or it was
+ *               there once but the memo's copy does not list it: deleted with its memo (a
+ *               memo kept or re-created after a remote delete) or on its own. Memos answers a
+ *               repeated create with 500 and a set naming a missing one with 404: ask first;
+ *  - drop:      no row here and not there: its bytes exist nowhere (the user was told when
+ *               its row went); a set naming it would be refused (404) on every pass.
+ */
+export function uploadStep(
+  known: KnownServerState | undefined,
+  listedThere: boolean,
+): 'ready' | 'upload' | 'read-back' | 'drop' {
+  if (listedThere) return 'ready';
+  if (known === undefined) return 'drop';
+  return known === 'local' ? 'upload' : 'read-back';
+}
+
+/**
+ * [F4, F7] A memo deleted on the server takes the attachments its copy there listed; one
+ * this device sent (or may have) that was never linked to it would stay behind with no
+ * memo. Returns every attachment of the memo the server may hold: each is deleted there
+ * after the memo (a 404, the linked ones, counts as done). The Trash keeps their rows and
+ * bytes; a Restore reads them back and uploads them again.
+ */
+export function strayAfterDelete(
+  rows: ReadonlyArray<{ name: AttachmentName; server: KnownServerState }>,
+): AttachmentName[] {
+  return rows.filter((row) => row.server !== 'local').map((row) => row.name);
+}
+
 /**
  * A file name the server accepts [F6]: the last segment of a path (no `/` or `\`), no
  * leading or trailing space or dot, not empty, at most 255 characters (extension kept when

@@ -210,17 +210,23 @@ export function planMemo(input: PlanInput): MemoPlan {
 
   // [U2] With no base (a create whose response was lost, or an import of a server memo),
   // the fields it was created with are the ancestor when recorded; otherwise the remote copy
-  // is, when its content equals ours; otherwise the content conflicts.
+  // is, when its content equals ours; otherwise the content conflicts. [F2] Without a
+  // recorded ancestor no attachment is known to both sides: what either side has stays.
   const ancestor: MemoFields = base ??
     (pending.created ? pending.createdFields : undefined) ?? {
       ...pickFields(remote.memo),
       content: remote.memo.content === local.content ? local.content : '',
+      attachments: [],
     };
   const { merged, conflict } =
     base || (pending.created && pending.createdFields) || remote.memo.content === local.content
       ? mergeFields(local, ancestor, remote.memo)
       : {
-          merged: { ...pickFields(local), content: remote.memo.content },
+          merged: {
+            ...pickFields(local),
+            content: remote.memo.content,
+            attachments: mergeSets(local.attachments, [], remote.memo.attachments),
+          },
           conflict: { localContent: local.content, baseContent: '', remoteContent: remote.memo.content },
         };
   const mask = changedFields(remote.memo, merged);

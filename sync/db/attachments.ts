@@ -118,9 +118,11 @@ export async function recordServerAttachments(
   for (const info of infos) {
     const row = await db.attachments.get(info.name);
     if (row) {
-      const { detached: _kept, ...rest } = row;
+      // Listed by its memo there: no longer unlinked [F4].
+      const { detached: _kept, unlinked: _linked, ...rest } = row;
       await db.attachments.put({
-        ...(row.detached ? row : rest),
+        ...rest,
+        ...(row.detached ? { detached: true as const } : {}),
         memo,
         filename: info.filename,
         type: info.type,
@@ -145,7 +147,9 @@ export async function recordServerAttachments(
 
 /**
  * A clean memo took the server's set: attachments the server dropped from it (removed on
- * another device or in the web UI, so deleted there) are forgotten here too.
+ * another device or in the web UI, so deleted there) are forgotten here too. One this
+ * device sent that the memo never listed there (`unlinked`), or may have sent (`unsure`),
+ * may still be on the server: it is detached, so sync deletes it there first [F4].
  */
 export async function forgetDroppedAttachments(
   db: MemosDatabase,
@@ -153,13 +157,15 @@ export async function forgetDroppedAttachments(
   kept: readonly AttachmentName[],
 ): Promise<void> {
   const keep = new Set(kept);
-  const rows = await db.attachments.where('memo').equals(memo).toArray();
+  const rows = (await db.attachments.where('memo').equals(memo).toArray()).filter(
+    (row) => !keep.has(row.name) && !row.detached,
+  );
+  const stray = (row: AttachmentRow) => row.server === 'unsure' || row.unlinked === true;
   await dropRows(
     db,
-    rows
-      .filter((row) => !keep.has(row.name) && !row.detached && row.server === 'uploaded')
-      .map((r) => r.name),
+    rows.filter((row) => row.server === 'uploaded' && !stray(row)).map((r) => r.name),
   );
+  for (const row of rows.filter(stray)) await db.attachments.update(row.name, { detached: true });
 }
 
 /** Everything of these memos' attachments goes (Delete forever, Trash expiry, a wipe). */

@@ -133,6 +133,11 @@ export interface AttachmentRow {
    * answered, 404 included), the row and its bytes go [F4].
    */
   detached?: true;
+  /**
+   * Sent by this device (uploaded, or found by a read-back) and not yet seen listed by its
+   * memo on the server: if the memo stops listing it, the server may still hold it [F4].
+   */
+  unlinked?: true;
   /** Whether a small picture can be made or fetched: `none` for files and broken images. */
   thumbnail: 'pending' | 'here' | 'none';
   /** The original's bytes are on this device. */

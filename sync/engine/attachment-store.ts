@@ -12,12 +12,20 @@ import { withStorageErrors } from '../db/storage-errors';
 export interface AttachmentStore {
   rows(names: readonly AttachmentName[]): Promise<Map<AttachmentName, AttachmentRow>>;
   all(): Promise<AttachmentRow[]>;
+  /** The rows of one memo (its Trash copy's too). */
+  ofMemo(memo: MemoName): Promise<AttachmentRow[]>;
   blob(name: AttachmentName, kind: 'original' | 'thumbnail'): Promise<Blob | undefined>;
+  /** `uploaded` here is this device's upload (or read-back): `unlinked` until a memo lists it. */
   setServerState(name: AttachmentName, server: AttachmentServerState): Promise<void>;
   /** [F4] Rows the memo no longer lists and the server may still have. */
   detached(): Promise<AttachmentRow[]>;
   /** Drops a row and its bytes (the server has forgotten it). */
   forget(name: AttachmentName): Promise<void>;
+  /**
+   * [F3] Its bytes exist nowhere any more: the row and bytes go, and so does its name from
+   * the set of the memo that lists it (a row exists for every name a memo lists).
+   */
+  dropMissing(name: AttachmentName): Promise<void>;
   /** Stores fetched bytes; `original` also records when the user opened it. */
   storeBlob(
     name: AttachmentName,
@@ -46,12 +54,14 @@ export function createAttachmentStore(db: MemosDatabase, feed: ChangeFeed): Atta
       return new Map(rows.filter((row) => row !== undefined).map((row) => [row.name, row]));
     },
     all: () => db.attachments.toArray(),
+    ofMemo: (memo) => db.attachments.where('memo').equals(memo).toArray(),
     async blob(name, kind) {
       return (await db.attachmentBlobs.get([name, kind]))?.bytes;
     },
     async setServerState(name, server) {
       await tx(async () => {
-        await db.attachments.update(name, { server });
+        // Sent by this device: unlinked until the server's copy of its memo lists it [F4].
+        await db.attachments.update(name, server === 'uploaded' ? { server, unlinked: true } : { server });
       });
     },
     detached: () => db.attachments.filter((row) => row.detached === true).toArray(),
@@ -61,6 +71,21 @@ export function createAttachmentStore(db: MemosDatabase, feed: ChangeFeed): Atta
         await db.attachmentBlobs.where('name').equals(name).delete();
       });
       announce([name]);
+    },
+    async dropMissing(name) {
+      const memo = await withStorageErrors(() =>
+        db.transaction('rw', [db.memos, db.attachments, db.attachmentBlobs], async () => {
+          const row = await db.attachments.get(name);
+          await db.attachments.delete(name);
+          await db.attachmentBlobs.where('name').equals(name).delete();
+          const listing = row ? await db.memos.get(row.memo) : undefined;
+          if (!listing?.attachments.includes(name)) return undefined;
+          await db.memos.put({ ...listing, attachments: listing.attachments.filter((a) => a !== name) });
+          return listing.name;
+        }),
+      );
+      announce([name]);
+      if (memo) feed.publish({ type: 'memos', names: [memo] });
     },
     async storeBlob(name, kind, bytes, openedAt) {
       const stored = await tx(async () => {

@@ -1,18 +1,20 @@
 /**
  * Pushing the outbox [O2, C1–C4, U1, D2, D3, O4]: memos in the order of their first
  * pending entry, each coalesced into one plan made from (local, pending, base, remote).
- * The remote state is re-read right before every update or delete. Per-memo rejections
- * (400) mark that memo and the push goes on; transport, auth and server failures stop it.
+ * The remote state is re-read right before every update or delete (and again after sending
+ * files, which take time [F2]). Per-memo rejections (400) mark that memo and the push goes
+ * on; transport, auth and server failures stop it.
  * A create whose uid turns out to be another account's gets a new uid first [I1, C3].
  */
 
 import type { ApiFailure, ApiResult, MemosApi, UpdatePath } from '../api/types';
+import type { AttachmentName } from '../core/attachments';
 import { type MemoName, type MemoUid, memoNameOf, uidOf } from '../core/ids';
 import type { LocalMemo, MemoFields } from '../core/memo';
 import { assertNever } from '../core/never';
 import { type MemoPlan, planMemo, type RemoteState, type SyncNotice } from '../core/plan';
 import type { RemoteMemo } from '../core/remote';
-import { forgetDetached, prepareAttachments } from './attachment-push';
+import { deleteStrays, forgetDetached, prepareAttachments } from './attachment-push';
 import type { PendingEntry, SyncStore } from './sync-store';
 
 export interface PushResult {
@@ -69,6 +71,17 @@ export async function pushOutbox(
       result.notices.push({ kind: 'attachments-missing', name, filenames: [...filenames] });
   };
 
+  /** Attachments this push has seen on the server (uploaded, or read back) [F3]. */
+  const confirmed = new Set<AttachmentName>();
+  async function prepare(name: MemoName, set: readonly AttachmentName[], listed: readonly AttachmentName[]) {
+    const known = new Set([...listed, ...confirmed]);
+    const prepared = await prepareAttachments(api, store.attachments, set, count, known);
+    if (!prepared.ok) return prepared;
+    for (const ready of prepared.set) confirmed.add(ready);
+    noteMissing(name, prepared.missing);
+    return prepared;
+  }
+
   async function readRemote(name: MemoName): Promise<ApiResult<RemoteState>> {
     const got = await call(() => api.get(name));
     if (got.ok) return { ok: true, value: { present: true, memo: got.value } };
@@ -102,15 +115,17 @@ export async function pushOutbox(
       case 'push-delete': {
         const removed = await call(() => api.remove(name));
         if (!removed.ok && removed.error.kind !== 'not-found') return removed.error;
+        // [F4, F7] Its attachments the server may hold unlinked go with it.
+        const stray = await deleteStrays(api, store.attachments, name, count);
+        if (stray) return stray;
         await store.forget(name, maxSeq);
         result.pushed++;
         return undefined;
       }
       case 'push-create': {
         // [F3] Its attachments reach the server first; the create then lists them.
-        const prepared = await prepareAttachments(api, store.attachments, plan.fields.attachments, count);
+        const prepared = await prepare(name, plan.fields.attachments, []);
         if (!prepared.ok) return prepared.error;
-        noteMissing(name, prepared.missing);
         const created = await call(() =>
           api.create(uidOf(name), {
             content: plan.fields.content,
@@ -168,9 +183,21 @@ export async function pushOutbox(
           const merged = { ...plan.merged };
           if (plan.mask.includes('attachments')) {
             // [F2, F3] The whole merged set, each attachment on the server before it is listed.
-            const prepared = await prepareAttachments(api, store.attachments, merged.attachments, count);
+            const sent = result.requests;
+            const prepared = await prepare(name, merged.attachments, plan.remote.attachments);
             if (!prepared.ok) return prepared.error;
-            noteMissing(name, prepared.missing);
+            if (result.requests > sent && depth === 0) {
+              // [U1, F2] Files took time to send, and a set replaces the whole set there: the
+              // memo is read again and merged once more right before the write.
+              const fresh = await readRemote(name);
+              if (!fresh.ok) return fresh.error;
+              return execute(
+                entry,
+                local,
+                planMemo({ name, local, pending: entry, base: bases.get(name), remote: fresh.value }),
+                depth + 1,
+              );
+            }
             merged.attachments = prepared.set;
           }
           const updated = await call(() => api.update(name, patchOf(merged, plan.mask), mask));

@@ -10,7 +10,7 @@ import type { MemoName } from '../core/ids';
 import { type LocalMemo, MEMO_FIELDS, type MemoFields, pickFields } from '../core/memo';
 import { type ConflictDraft, carryConflict, type PendingSummary, rebaseLocal } from '../core/plan';
 import { localFromRemote, type RemoteMemo } from '../core/remote';
-import { forgetDroppedAttachments, recordServerAttachments } from '../db/attachments';
+import { detachAttachments, forgetDroppedAttachments, recordServerAttachments } from '../db/attachments';
 import type { ChangeFeed } from '../db/change-feed';
 import { applyPatch } from '../db/notebook';
 import type { ConflictRecord, MemosDatabase, TrashReason } from '../db/schema';
@@ -230,6 +230,17 @@ export function createSyncStore(db: MemosDatabase, feed: ChangeFeed, now: () => 
         const newer = await hasPendingAfter(name, maxSeq);
         await dropOutbox(name, maxSeq);
         if (!newer) {
+          // [F4] What the deleted copy listed and the server's does not (an upload never
+          // linked, a file added here) goes, from the server too; what the server's copy
+          // lists stays, even if it was removed here before the delete.
+          const listed = new Set(server.attachments);
+          const rows = await db.attachments.where('memo').equals(name).toArray();
+          await detachAttachments(
+            db,
+            rows.filter((row) => !listed.has(row.name) && !row.detached).map((row) => row.name),
+          );
+          for (const { detached: _back, ...row } of rows.filter((r) => r.detached && listed.has(r.name)))
+            await db.attachments.put(row);
           await db.memos.put(localFromRemote(server));
           // [D3, R5] The delete lost to a remote edit: the memo is back, so it leaves the Trash.
           await leaveTrash(db, [name]);

@@ -8,7 +8,14 @@
  * test/integration/sync-attachments.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AttachmentName, planEviction, sanitizeFilename } from '../../sync/core/attachments';
+import {
+  type AttachmentName,
+  attachmentNameOf,
+  planEviction,
+  sanitizeFilename,
+  strayAfterDelete,
+  uploadStep,
+} from '../../sync/core/attachments';
 import { AttachmentRejectedError } from '../../sync/db/attachments';
 import { enforceBudget, openOriginal } from '../../sync/engine/media';
 import { bytesOf, createFakeWorld, type FakeWorld, pngFile, TINY_PNG } from '../helpers/fake-world';
@@ -228,6 +235,29 @@ describe('attachments', () => {
     expect(
       await phone.store.attachments.blob(pending.attachments[0] as AttachmentName, 'original'),
     ).toBeDefined();
+  });
+
+  it('[F3] each attachment of a set to send: ready when listed there, else uploaded, read back or dropped', () => {
+    expect(uploadStep('uploaded', true)).toBe('ready');
+    expect(uploadStep(undefined, true)).toBe('ready'); // the server's side of a merge
+    expect(uploadStep('local', false)).toBe('upload');
+    expect(uploadStep('unsure', false)).toBe('read-back');
+    // Sent before, but the memo's copy there does not list it: deleted with its memo, maybe.
+    expect(uploadStep('uploaded', false)).toBe('read-back');
+    // No row here and not there: its bytes exist nowhere; a set naming it would be a 404.
+    expect(uploadStep(undefined, false)).toBe('drop');
+  });
+
+  it('[F4][F7] after a memo is deleted on the server, what it may have left there unlinked goes too', () => {
+    const [a, b, c] = ['a1', 'b2', 'c3'].map((n) =>
+      attachmentNameOf(`00000000-0000-4000-8000-0000000000${n}`),
+    );
+    const rows = [
+      { name: a as AttachmentName, server: 'uploaded' as const },
+      { name: b as AttachmentName, server: 'unsure' as const },
+      { name: c as AttachmentName, server: 'local' as const },
+    ];
+    expect(strayAfterDelete(rows)).toEqual([a, b]);
   });
 
   it('[F6] file names are made acceptable to the server', () => {

@@ -1,7 +1,9 @@
 /**
  * Seeded randomized multi-device fuzz of the sync engine against the fake Memos server,
  * with transport faults, lost/duplicated/reordered live events, interleaved actors and
- * devices killed mid-sync (see sync-fuzz/ for the simulator and the invariants), once as
+ * devices killed mid-sync, attachments added and removed on devices (names that need
+ * sanitising [F6] included) and in the web UI, their uploads and set changes under the same
+ * faults (see sync-fuzz/ for the simulator and the invariants), once as
  * Memos 0.30 (500 seeds) and once as 0.31 from its published API (150 seeds: Spaces,
  * comments as memos, rate limits, transient FAILED_PRECONDITION).
  * Regressions are op logs (sync-fuzz/regressions/*.json: every decision of a shrunk failing
@@ -11,6 +13,14 @@
  * SYNC_FUZZ_SEED=7 (or =7,12,40) plays only those seeds; SYNC_FUZZ_PROFILE=0.31 only that
  * release; SYNC_FUZZ_LOG=file.json[,…] replays only those logs (with every request traced);
  * SYNC_FUZZ_STEPS=n plays longer scenarios; SYNC_FUZZ_SHRINK=0 reports without shrinking.
+ * Attachment invariants (sync-fuzz/attachment-invariants.ts): none lost, none duplicated, no
+ * orphan on the server, bytes as attached. Reading of F7 for orphans: a memo in a device's
+ * Trash keeps its attachments' rows and bytes on that device, not on the server (deleting
+ * the memo there deleted them; a Restore uploads them again), so every attachment of the
+ * user on the server must be linked to a live memo; only one whose memo the server
+ * rejected, still pending on a device, may wait unlinked.
+ * The full seed ranges end with a coverage check: attachment ops and faults on attachment
+ * requests must have occurred (the counts are printed after the run).
  */
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +38,19 @@ const TEST = 'npx vitest run --project unit test/unit/sync-fuzz.test.ts';
 const SHRINK_MS = 150_000;
 
 const totals: Record<string, number> = {};
+/** What the full seed ranges must have exercised at least this often (coverage() keys). */
+const MIN_COVERAGE: Record<string, number> = {
+  'device attaches': 20,
+  'attached at capture': 10,
+  'device detaches': 10,
+  'web attaches': 10,
+  'web detaches': 5,
+  'attachment faults': 20,
+  'lost upload answers': 5,
+  'duplicate upload 500s': 3,
+  'upload read-backs': 10,
+  'lost attachment-set answers': 3,
+};
 let runs = 0;
 
 const stepsOverride = process.env.SYNC_FUZZ_STEPS ? Number(process.env.SYNC_FUZZ_STEPS) : undefined;
@@ -108,6 +131,14 @@ if (onlyLogs) {
     const seeds = onlySeeds ?? Array.from({ length: SEED_COUNTS[profile] ?? 0 }, (_, i) => FIRST_SEED + i);
     describe(`sync fuzz, Memos ${profile}: seeds ${seeds[0]}..${seeds[seeds.length - 1]} (3 devices, faults, quiescence)`, () => {
       for (const seed of seeds) it(`seed ${seed}`, () => expectClean(seed, profile), SHRINK_MS + 60_000);
+    });
+  }
+  if (!onlySeeds) {
+    describe('sync fuzz: coverage of the seed ranges', () => {
+      it('drew attachment ops and hit attachment requests with faults', () => {
+        const short = Object.entries(MIN_COVERAGE).filter(([key, min]) => (totals[key] ?? 0) < min);
+        expect(short.map(([key, min]) => `${key}: ${totals[key] ?? 0} < ${min}`)).toEqual([]);
+      });
     });
   }
 }

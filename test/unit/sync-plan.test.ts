@@ -4,6 +4,7 @@
  * state|pinned" shorthands via the helpers below.
  */
 import { describe, expect, it } from 'vitest';
+import { attachmentNameOf } from '../../sync/core/attachments';
 import type { MemoName } from '../../sync/core/ids';
 import type { LocalMemo, MemoFields } from '../../sync/core/memo';
 import {
@@ -94,6 +95,25 @@ describe('sync planner', () => {
       kind: 'push-update',
       conflict: { localContent: 'mine', remoteContent: 'theirs' },
     });
+  });
+
+  it('[U2][F2] without a recorded ancestor, the attachments either side lists all stay', () => {
+    const mine = attachmentNameOf('00000000-0000-4000-8000-0000000000a1');
+    const theirs = attachmentNameOf('00000000-0000-4000-8000-0000000000b2');
+    // A memo kept after a held deletion [S3] is queued as a create with no recorded fields.
+    for (const [localText, remoteText] of [
+      ['same', 'same'],
+      ['mine', 'theirs'],
+    ] as const) {
+      const plan = planMemo({
+        name: NAME,
+        local: local(localText, { attachments: [mine] }),
+        pending: created,
+        base: undefined,
+        remote: present(remote(remoteText, { attachments: [theirs] })),
+      });
+      expect(plan).toMatchObject({ kind: 'push-update', merged: { attachments: [mine, theirs] } });
+    }
   });
 
   it('[C4] a local edit to a memo deleted on the server re-creates it and tells the user', () => {

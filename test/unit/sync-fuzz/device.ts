@@ -45,6 +45,8 @@ export interface DeviceEnv {
   /** Runs other actors' steps while a request of `device` is in flight. */
   interleave(device: Device, phase: 'before' | 'after', request: RequestInfo): Promise<void>;
   log(line: string): void;
+  /** The op log's label for a uid (memos, attachments). */
+  label?(uid: string): string;
   /** Sync just removed these memos (or their base) here; the server should not have them. */
   onLocalRemoval?(device: Device, names: readonly MemoName[], how: string): void | Promise<void>;
   /** When set, every request that reaches the server is logged (for reading a failing seed). */
@@ -147,6 +149,12 @@ export class Device {
       const request: RequestInfo = { method: (init?.method ?? 'GET').toUpperCase(), url };
       await this.env.interleave(this, 'before', request);
       const response = await this.env.server.fetch(url, init);
+      // [F3] Memos answers a repeated upload with 500 (the fuzz counts how often that happens).
+      const upload = /\/attachments\?attachmentId=([^&]+)/.exec(url)?.[1];
+      if (upload !== undefined && request.method === 'POST' && response.status === 500)
+        this.env.log(
+          `    ${this.label} upload of ${this.env.label?.(decodeURIComponent(upload)) ?? upload} answered 500`,
+        );
       this.env.trace?.(
         `      ${this.label} ${request.method} ${shortUrl(url)} → ${response.status}${traceBody(init)}`,
       );

@@ -18,6 +18,8 @@ import type { World } from './world';
 export interface RequestId {
   req: string;
   n: number;
+  /** A memo write that sets its attachment set (not in the log: the director may fault it more). */
+  files?: boolean;
 }
 
 export interface Director {

@@ -10,6 +10,7 @@ import type { LocalMemo, MemoFields, Visibility } from '../../../sync/core/memo'
 import type { FakeProfileName } from '../../fakes/fake-memos-profiles';
 import type { SseFaultDecision } from '../../fakes/fake-memos-sse';
 import type { FaultKind } from '../../fakes/faulty-fetch';
+import { captureFile, deviceAttachmentOps, faultRateFor, webAttachmentOps } from './attachment-draws';
 import type { Device } from './device';
 import { type Director, planFor, type RequestId } from './director';
 import type { EditKind } from './ledger';
@@ -69,8 +70,16 @@ const VISIBILITIES: Visibility[] = ['PRIVATE', 'PROTECTED', 'PUBLIC'];
 const TAGS = ['work', 'idea', 'home/garden', 'todo'];
 const EDITS: EditKind[] = ['append', 'insert', 'replace'];
 
-type LocalKind = 'create' | 'edit' | 'scalar' | 'delete' | 'resolve';
-const LOCAL_WEIGHTS: Record<LocalKind, number> = { create: 6, edit: 14, scalar: 7, delete: 3, resolve: 2 };
+type LocalKind = 'create' | 'edit' | 'scalar' | 'delete' | 'resolve' | 'attach' | 'detach';
+const LOCAL_WEIGHTS: Record<LocalKind, number> = {
+  create: 6,
+  edit: 14,
+  scalar: 7,
+  delete: 3,
+  resolve: 2,
+  attach: 4,
+  detach: 2,
+};
 
 export class RandomDirector implements Director {
   readonly prng: Prng;
@@ -177,6 +186,8 @@ export class RandomDirector implements Director {
     return { do: 'sync', device: device.label, mode, hints };
   }
 
+  private readonly nextFile = () => this.nextLabel('f');
+
   private newMemo(): { tag?: string } {
     return this.prng.chance(0.3) ? { tag: this.prng.pick(TAGS) ?? 'work' } : {};
   }
@@ -184,6 +195,8 @@ export class RandomDirector implements Director {
   private async localOps(world: World, device: Device): Promise<Op[]> {
     const kind = this.prng.weighted(LOCAL_WEIGHTS);
     const who = device.label;
+    if (kind === 'attach' || kind === 'detach')
+      return deviceAttachmentOps(this.prng, world, device, kind, this.nextFile);
     if (kind === 'resolve') {
       const record = this.prng.pick(await device.parts.conflicts.list());
       if (!record || !(await device.parts.notebook.get(record.name))) return [];
@@ -201,7 +214,8 @@ export class RandomDirector implements Director {
     if (kind === 'create' || (kind === 'edit' && !memo)) {
       const tag = this.newMemo();
       const visibility = this.prng.pick(VISIBILITIES) ?? 'PRIVATE';
-      return [{ do: 'create', device: who, memo: this.nextLabel(who), visibility, ...tag }];
+      const file = captureFile(this.prng, this.nextFile);
+      return [{ do: 'create', device: who, memo: this.nextLabel(who), visibility, ...tag, ...file }];
     }
     if (!memo) return [];
     const label = world.label(memo.name);
@@ -231,14 +245,27 @@ export class RandomDirector implements Director {
   private async serverOps(world: World): Promise<Op[]> {
     const memos = await world.aliceMemos();
     const memo = this.prng.pick(memos.filter((m) => m.uid !== world.lockedUid));
-    const actions = { edit: 8, scalar: 6, delete: 2, create: 3, oldTime: 1, bob: 1, bulk: 0.6, purge: 0.6 };
-    // Only a newer server adds actions: the 0.30 seeds draw what they always drew.
+    const actions = {
+      edit: 8,
+      scalar: 6,
+      delete: 2,
+      create: 3,
+      oldTime: 1,
+      bob: 1,
+      bulk: 0.6,
+      purge: 0.6,
+      attach: 3,
+      detach: 1.5,
+    };
+    // Only a newer server adds actions (Spaces, comments).
     const newer = world.server.newer !== undefined;
     const kind: keyof typeof actions | 'space' | 'comment' = newer
       ? this.prng.weighted({ ...actions, space: 1, comment: 1.5 })
       : this.prng.weighted(actions);
     if (memo && kind === 'space') return [{ do: 'web-space', memo: world.label(memo.uid) }];
     if (memo && kind === 'comment') return [this.commentOp(world, memo.uid)];
+    if (memo && (kind === 'attach' || kind === 'detach'))
+      return webAttachmentOps(this.prng, world, memo, kind, this.nextFile);
     if (kind === 'bulk') {
       return Array.from({ length: 12 }, () => {
         const tag = this.newMemo();
@@ -282,7 +309,7 @@ export class RandomDirector implements Director {
   // ---- the world's questions ----
 
   fault(_world: World, _device: Device, pass: SyncOp, request: RequestId): FaultKind | undefined {
-    if (!this.prng.chance(this.config.faultRate)) return undefined;
+    if (!this.prng.chance(faultRateFor(request, this.config.faultRate))) return undefined;
     let fault = this.prng.weighted(FAULT_WEIGHTS);
     // A GET changes nothing on the server: "after" means nothing more than "before".
     if (fault === 'kill-after' && request.req.startsWith('GET ')) fault = 'kill-before';

@@ -10,15 +10,27 @@
  *  (c) NO DUPLICATE: each creation token appears in at most one server memo.
  * (d) NO SPURIOUS LOCAL DELETE is checked while the scenario runs (world.ts): sync never
  *     removes a memo, or its pending delete, here while the server still has that memo.
+ * (e)–(i) Attachments: converged sets, none lost, none duplicated, no orphan on the server,
+ *     bytes as attached (attachment-invariants.ts).
  */
-/** The fields the fuzz writes (it does not attach files). */
+/** The scalar fields the fuzz writes (attachment sets: attachment-invariants.ts). */
 const SCALAR_FIELDS = ['content', 'visibility', 'state', 'pinned'] as const;
 
+import { attachmentFingerprint, checkAttachmentInvariants } from './attachment-invariants';
 import { tokensOf } from './ledger';
 import type { World } from './world';
 
 export interface Violation {
-  invariant: 'convergence' | 'no-lost-edit' | 'no-duplicate' | 'no-spurious-delete' | 'quiescence';
+  invariant:
+    | 'convergence'
+    | 'no-lost-edit'
+    | 'no-duplicate'
+    | 'no-spurious-delete'
+    | 'quiescence'
+    | 'no-lost-attachment'
+    | 'no-duplicate-attachment'
+    | 'no-orphan-attachment'
+    | 'attachment-bytes';
   message: string;
 }
 
@@ -102,6 +114,7 @@ export async function checkInvariants(world: World): Promise<Violation[]> {
         message: `${token} is in ${names.length} server memos: ${names.join(', ')}`,
       });
   }
+  violations.push(...(await checkAttachmentInvariants(world)));
   return violations;
 }
 
@@ -126,5 +139,6 @@ export async function fingerprint(world: World): Promise<string> {
       (await db.conflicts.toArray()).map((c) => [c.name, c.localContent]),
     );
   }
+  parts.push(...(await attachmentFingerprint(world)));
   return JSON.stringify(parts);
 }

@@ -23,6 +23,13 @@ import type { FakeProfileName } from '../../fakes/fake-memos-profiles';
 import type { SseFaultDecision } from '../../fakes/fake-memos-sse';
 import type { FaultKind } from '../../fakes/faulty-fetch';
 import { FAULT_KINDS } from '../../fakes/faulty-fetch';
+import {
+  ATTACHMENT_OPS,
+  type AttachmentOp,
+  checkAttachmentOp,
+  checkFileSpec,
+  type FileSpec,
+} from './attachment-ops';
 import type { EditKind } from './ledger';
 
 export const LOG_FORMAT = 'memos-offline/sync-fuzz-log@1';
@@ -32,7 +39,8 @@ export type ScalarPatch = { state: MemoState } | { pinned: boolean } | { visibil
 export type Op =
   /** Advances the world clock (device clocks, live-event reconnect timers; the fake's clock). */
   | { do: 'clock'; ms: number }
-  | { do: 'create'; device: string; memo: string; visibility: Visibility; tag?: string }
+  /** `file`: a file attached at capture [F1] (absent in logs older than attachments). */
+  | { do: 'create'; device: string; memo: string; visibility: Visibility; tag?: string; file?: FileSpec }
   | { do: 'edit'; device: string; memo: string; edit: EditKind; at: number; big?: boolean }
   | { do: 'set'; device: string; memo: string; patch: ScalarPatch }
   | { do: 'delete'; device: string; memo: string }
@@ -47,6 +55,8 @@ export type Op =
   /** 0.31: the web UI comments on a memo (a comment is a memo of its own there). */
   | { do: 'web-comment'; on: string; comment: string }
   | { do: 'web-comment-edit'; comment: string; text: string }
+  /** Attachments (attachment-ops.ts): a device's or the web UI's add or removal. */
+  | AttachmentOp
   | SyncOp
   | { do: 'restart'; device: string }
   /** Ends every live-event stream (the devices reconnect after their backoff). */
@@ -130,8 +140,12 @@ const VISIBILITIES = ['PRIVATE', 'PROTECTED', 'PUBLIC'];
 const EDIT_KINDS = ['append', 'insert', 'replace'];
 const DECISIONS = ['drop', 'duplicate', 'hold'];
 
+function fail(where: string, what: string): never {
+  throw new LogError(`${where}: ${what}`);
+}
+
 function check(ok: boolean, where: string, what: string): void {
-  if (!ok) throw new LogError(`${where}: ${what}`);
+  if (!ok) fail(where, what);
 }
 
 function str(value: unknown, where: string): string {
@@ -181,6 +195,10 @@ function checkOp(op: unknown, where: string): void {
       str(o.memo, `${where}.memo`);
       oneOf(o.visibility, VISIBILITIES, `${where}.visibility`);
       if (o.tag !== undefined) str(o.tag, `${where}.tag`);
+      if (o.do === 'create' && o.file !== undefined) {
+        check(isRecord(o.file), `${where}.file`, 'expected {file, name}');
+        checkFileSpec(o.file as Record<string, unknown>, `${where}.file`, fail);
+      }
       return;
     case 'edit':
     case 'web-edit':
@@ -233,6 +251,10 @@ function checkOp(op: unknown, where: string): void {
       check(typeof o.revoked === 'boolean', `${where}.revoked`, 'expected a boolean');
       return;
     default:
+      if (typeof o.do === 'string' && ATTACHMENT_OPS.includes(o.do)) {
+        checkAttachmentOp(o, where, fail);
+        return;
+      }
       check(false, `${where}.do`, `unknown op ${JSON.stringify(o.do)}`);
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Executes the ops of a fuzz log (oplog.ts) in a world. Actors: the user on each device
  * (create, edit by append/insert/replace, archive/restore, pin/unpin, visibility, delete,
- * resolve a conflict), the official web UI on the server (content edits that bump
+ * resolve a conflict; attach a file at capture), the official web UI on the server (content edits that bump
  * update_time; pin, archive and visibility that do not; deletes; creates; an explicit old
  * update_time), another user (bob) whose shared memos show up in live events, sync passes,
  * clock jumps, live-stream cuts, device restarts and token revocation; on a 0.31 server also
- * moves into a Space and comments (which are memos of their own there).
+ * moves into a Space and comments (which are memos of their own there). The other
+ * attachment ops live in attachment-ops.ts; a memo's deletion also removes, in the
+ * attachment ledger, the files the deleting actor's copy listed.
  *
  * Invariants: an op whose memo does not exist for its actor at that moment (never made,
  * deleted, or a web op on the memo inside a device's read-modify-write window) is skipped
@@ -15,6 +17,7 @@
  */
 import type { LocalMemo } from '../../../sync/core/memo';
 import { ContentRejectedError } from '../../../sync/db/notebook';
+import { deviceFile, noteDeviceAdd, noteMemoRemoved, performAttachmentOp, serverSet } from './attachment-ops';
 import type { Device } from './device';
 import { applyEdit } from './ledger';
 import type { Op, ScalarPatch, SyncOp } from './oplog';
@@ -51,10 +54,14 @@ async function deviceOp(world: World, device: Device, op: Extract<Op, { device: 
   switch (op.do) {
     case 'create': {
       const content = newContent(world, op.tag);
-      const memo = await notebook.create({ content, visibility: op.visibility });
+      const files = op.file ? [deviceFile(op.file)] : [];
+      const memo = await notebook.create({ content, visibility: op.visibility, files });
       world.bind(op.memo, memo.name);
       world.ledger.noteChange(undefined, content);
-      world.log(`${who} create ${op.memo} ${op.visibility} "${oneLine(content)}"`);
+      const [attached] = memo.attachments;
+      if (op.file && attached) noteDeviceAdd(world, who, op.memo, op.file, attached);
+      const withFile = op.file ? ` with ${op.file.file} ("${files[0]?.filename}")` : '';
+      world.log(`${who} create ${op.memo} ${op.visibility} "${oneLine(content)}"${withFile}`);
       return;
     }
     case 'edit': {
@@ -86,7 +93,8 @@ async function deviceOp(world: World, device: Device, op: Extract<Op, { device: 
       if (!memo) return skipped(world, `${who} delete ${op.memo}`);
       await notebook.remove(memo.name);
       const gone = world.ledger.noteChange(memo.content, undefined);
-      world.log(`${who} delete ${op.memo} (removes ${gone.join(',')})`);
+      const files = noteMemoRemoved(world, memo.attachments);
+      world.log(`${who} delete ${op.memo} (removes ${gone.join(',')})${files}`);
       return;
     }
     case 'resolve': {
@@ -166,9 +174,10 @@ async function webOp(world: World, op: Extract<Op, { do: `web-${string}` }>): Pr
       for (const label of op.memos) {
         const memo = await serverMemo(world, label);
         if (!memo) continue;
+        const attached = await serverSet(world, memo.uid);
         await world.alice.remove(memo.uid);
         world.ledger.noteChange(memo.content, undefined);
-        removed.push(label);
+        removed.push(`${label}${noteMemoRemoved(world, attached)}`);
       }
       return world.log(
         `web deletes ${removed.length} of [${op.memos.join(',')}]: ${removed.join(',') || 'none there'}`,
@@ -232,6 +241,11 @@ export async function perform(world: World, op: Op): Promise<void> {
     case 'web-comment':
     case 'web-comment-edit':
       return webOp(world, op);
+    case 'attach':
+    case 'detach':
+    case 'web-attach':
+    case 'web-detach':
+      return performAttachmentOp(world, op);
     default: {
       const device = world.device(op.device);
       if (!device)

@@ -60,6 +60,17 @@ export function coverage(lines: readonly string[]): Record<string, number> {
     'precondition retried': /FAILED_PRECONDITION|precondition/,
     'space moves': /web move .* into a Space/,
     comments: /web comment/,
+    'device attaches': /^[A-H] attach f\d+ \(/,
+    'attached at capture': /^[A-H] create \S+ .* with f\d+ \(/,
+    'device detaches': /^[A-H] detach f\d+ from \S+ \(left/,
+    'web attaches': /^web attach f\d+ to \S+ \("/,
+    'web detaches': /^web detach f\d+ from \S+$/,
+    'attachment faults': / fault \S+ on (POST|GET|DELETE) attachments/,
+    'lost upload answers': / fault (drop-response|timeout-after|kill-after|duplicate) on POST attachments/,
+    'duplicate upload 500s': / upload of f\d+ answered 500/,
+    'upload read-backs': / reads back f\d+/,
+    'lost attachment-set answers':
+      / fault (drop-response|timeout-after|kill-after|duplicate) on PATCH .*updateMask=.*attachments/,
   };
   const counts: Record<string, number> = {};
   for (const [key, pattern] of Object.entries(patterns))

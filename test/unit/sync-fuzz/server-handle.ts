@@ -12,6 +12,8 @@
  * lists alice's own memos (NORMAL and ARCHIVED, no comments) in an order that depends only
  * on the run's own choices; the web UI's content edits bump update_time, its pin, archive
  * and visibility changes do not.
+ * Attachments (`files`, optional: a handle without it plays no attachment op on the server
+ * side) are alice's own, linked or not, with their stored bytes.
  * Answers may be synchronous (the fake's) or promises (a real server); callers await them.
  */
 import type { FetchLike } from '../../../sync/api/http-client';
@@ -61,6 +63,35 @@ export interface NewerRelease {
   setTransientPrecondition(decide: ((uid: string) => boolean) | undefined): void;
 }
 
+/** One of alice's attachments as the server holds it. */
+export interface ServerAttachment {
+  uid: string;
+  /** The memo it is linked to (absent: uploaded, never or no longer linked). */
+  memoUid?: string;
+  filename: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** A file the web UI attaches. */
+export interface WebFile {
+  filename: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** Alice's attachments and what the official web UI does with them. */
+export interface ServerFiles {
+  list(): MaybePromise<ServerAttachment[]>;
+  /**
+   * As the web UI's editor: creates the attachment (a server-made id), then sets the memo's
+   * set to the server's current set plus it (update_time moves). Returns the new uid.
+   */
+  attach(memoUid: string, file: WebFile): MaybePromise<string>;
+  /** Sets the memo's set to the server's current set without it (the server deletes it). */
+  detach(memoUid: string, attachmentUid: string): MaybePromise<void>;
+}
+
 export interface WorldClock {
   now(): number;
   advance(ms: number): void;
@@ -87,6 +118,8 @@ export interface ServerHandle {
   readonly bob: WebUi;
   /** Set when the server is a newer release than 0.30 (the fake's 0.31 profile). */
   readonly newer?: NewerRelease;
+  /** Alice's attachments (absent: this handle plays no attachment op on the server side). */
+  readonly files?: ServerFiles;
   memos(): MaybePromise<ServerMemo[]>;
   writeSeq(): number;
   /** `writeSeq()` at the latest create or delete of `uid` (-1: none seen). */
@@ -133,6 +166,31 @@ function newerRelease(server: FakeMemosServer, ui: FakeWebUi): NewerRelease {
   };
 }
 
+function fakeFiles(server: FakeMemosServer, ui: FakeWebUi, aliceId: number): ServerFiles {
+  const linked = (memoUid: string) => new Set(server.attachments.ofMemo(memoUid).map((a) => a.uid));
+  return {
+    list: () =>
+      server.attachments
+        .all()
+        .filter((a) => a.creatorId === aliceId)
+        .map(({ uid, memoUid, filename, type, bytes }) => ({
+          uid,
+          ...(memoUid === undefined ? {} : { memoUid }),
+          filename,
+          type,
+          bytes,
+        })),
+    attach: (memoUid, file) => {
+      const before = linked(memoUid);
+      ui.attach(memoUid, [file]);
+      const made = [...linked(memoUid)].find((uid) => !before.has(uid));
+      if (made === undefined) throw new Error(`the web UI's attachment to ${memoUid} is not linked`);
+      return made;
+    },
+    detach: (memoUid, attachmentUid) => void ui.detach(memoUid, attachmentUid),
+  };
+}
+
 /** The in-memory fake: synchronous underneath, its clock is the world clock. */
 export const createFakeServer: ServerFactory = async (options) => {
   const server = new FakeMemosServer({
@@ -159,6 +217,7 @@ export const createFakeServer: ServerFactory = async (options) => {
     alice: fakeWebUi(server, alice),
     bob: fakeWebUi(server, bob),
     ...(server.profile.spaces ? { newer: newerRelease(server, alice) } : {}),
+    files: fakeFiles(server, alice, aliceId ?? -1),
     memos: () => server.memos().filter((m) => m.creatorId === aliceId && m.parentUid === undefined),
     writeSeq: () => server.writeSeq,
     churnSeq: (uid) => Math.max(server.deletions.get(uid) ?? -1, server.creations.get(uid) ?? -1),

@@ -15,6 +15,7 @@ import type { MemoName } from '../../../sync/core/ids';
 import type { SyncReport } from '../../../sync/engine/engine';
 import type { SseEvent, SseSubscriberInfo } from '../../fakes/fake-memos-sse';
 import type { FaultKind, RequestInfo } from '../../fakes/faulty-fetch';
+import { AttachmentLedger } from './attachment-ledger';
 import { Device, DeviceKilledError, type ManualTimers } from './device';
 import type { Director, RequestId } from './director';
 import type { Violation } from './invariants';
@@ -33,6 +34,8 @@ interface PassState {
 
 export class World {
   readonly ledger = new Ledger();
+  /** Every attachment added, and those removed on purpose (attachment-ledger.ts). */
+  readonly files = new AttachmentLedger();
   /** The trace: what happened, step by step (printed with a failure). */
   readonly lines: string[] = [];
   readonly devices: Device[] = [];
@@ -96,6 +99,7 @@ export class World {
         decideFault: (d, request) => this.decideFault(d, request),
         interleave: (d, phase, request) => this.interleave(d, phase, request),
         log: (line) => this.log(line),
+        label: (uid) => this.label(uid),
         onLocalRemoval: (d, names, how) => this.checkRemoval(d, names, how),
         ...(options.trace ? { trace: (line: string) => this.log(line) } : {}),
       });
@@ -146,6 +150,14 @@ export class World {
       return `GET list ${url.searchParams.get('state') ?? 'NORMAL'}`;
     if (path === 'memos' && request.method === 'POST')
       return `POST ${this.label(url.searchParams.get('memoId') ?? '')}`;
+    // Attachments by the label of the add they came from: `POST att f3`, `GET file f3`, …
+    if (path === 'attachments' && request.method === 'POST')
+      return `POST att ${this.label(url.searchParams.get('attachmentId') ?? '')}`;
+    const attachment = /^(?:attachments|\/?file\/attachments)\/([^/]+)/.exec(path);
+    if (attachment?.[1] !== undefined) {
+      const kind = path.includes('file/') ? 'file' : 'att';
+      return `${request.method} ${kind} ${this.label(decodeURIComponent(attachment[1]))}`;
+    }
     const memo = /^memos\/([^/]+)$/.exec(path)?.[1];
     if (memo !== undefined) return `${request.method} ${this.label(decodeURIComponent(memo))}`;
     return `${request.method} ${path}`;
@@ -159,8 +171,11 @@ export class World {
     const req = this.requestName(request);
     const n = (pass.counts.get(req) ?? 0) + 1;
     pass.counts.set(req, n);
+    if (req.startsWith('GET att ')) this.log(`    ${device.label} reads back ${req.slice(8)}`);
     pass.current = { id: { req, n }, deliveries: 0 };
-    return this.scripted ? this.director.fault(this, device, pass.op, { req, n }) : undefined;
+    const files = request.method === 'PATCH' && /updateMask=[^&]*attachments/.test(request.url);
+    const id = files ? { req, n, files } : { req, n };
+    return this.scripted ? this.director.fault(this, device, pass.op, id) : undefined;
   }
 
   private async interleave(device: Device, phase: 'before' | 'after', request: RequestInfo): Promise<void> {
