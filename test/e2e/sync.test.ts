@@ -102,11 +102,11 @@ describe('sync with a real Memos server, in Chromium', () => {
     await browser.context.setOffline(true);
     const before = Date.now();
     await captureMemo(page, 'captured on the train #offline');
+    // The online state and the outbox count reach the status separately: wait for both.
     await until(
       () => status.textContent(),
-      (text) => text?.startsWith('Offline') === true,
+      (text) => text?.startsWith('Offline') === true && text.includes('1 pending'),
     );
-    expect(await status.textContent()).toContain('1 pending');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await browser.context.setOffline(false);
     const pushed = await until(serverMemos, (list) =>
