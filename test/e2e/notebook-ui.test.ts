@@ -394,10 +394,12 @@ describe('memos and their page', () => {
       expect(await box.isChecked()).toBe(false);
       await tasks.getByText('renew car insurance').click({ position: { x: 40, y: 8 } });
       await expect.poll(() => box.isChecked()).toBe(true);
-      const decoration = await box.evaluate(
-        (element) => getComputedStyle(element.closest('li') ?? element).textDecorationLine,
-      );
-      expect(decoration).toContain('line-through');
+      // The tick is saved, then the memo re-renders with the line struck through.
+      await expect
+        .poll(() =>
+          box.evaluate((element) => getComputedStyle(element.closest('li') ?? element).textDecorationLine),
+        )
+        .toContain('line-through');
       expect(page.url()).toBe(`${app.url}/`);
 
       await article(page, 'Water the tomatoes')
