@@ -132,6 +132,7 @@ async function captureBench(rounds: number) {
         p95: round(percentile(times, 95)),
         max: round(Math.max(...times)),
       },
+      timesMs: times.map(round),
       goalP95Ms: 100,
     };
   } finally {
@@ -305,7 +306,7 @@ async function uploadBench(photos: number) {
 
 export async function benchAttachments() {
   return {
-    capture: await captureBench(8),
+    capture: await captureBench(20),
     timeline: await timelineBench(200, 5),
     upload: await uploadBench(50),
   };
