@@ -13,13 +13,17 @@
  * stored embedding (a synthetic vector of hashed words, so the worker only rebuilds its index;
  * the question is embedded by the real model). Relevance is not measured here, only cost.
  */
+
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { modelFilesDigest } from '../../server/embed-identity';
 import type { MemoName } from '../../sync/core/ids';
 import { buildLocalMemo } from '../../sync/db/notebook';
-import { chunkingTag, DEFAULT_CHUNKING } from '../../workers/embed/chunker';
+import { DEFAULT_CHUNKING } from '../../workers/embed/chunker';
+import { vectorModelId } from '../../workers/embed/model-id';
 import { contentHash } from '../../workers/recall/content-hash';
 import { startFakeOpenAi } from '../fakes/fake-openai-server';
-import { startTestApp } from '../helpers/app-harness';
+import { REPO_ROOT, startTestApp } from '../helpers/app-harness';
 import { launchPersistent } from '../helpers/chromium';
 import { makeCorpus, mulberry32 } from './corpus';
 import { percentile, round } from './harness';
@@ -28,8 +32,18 @@ const MEMOS = 10_000;
 const ASKS = 40;
 const NAVIGATIONS = 15;
 const COLD_LOADS = 5;
-/** The app's embedder id (workers/embed/browser-config.ts: all-MiniLM-L6-v2, q8, default chunking). */
-const MODEL_ID = `Xenova/all-MiniLM-L6-v2@q8#${chunkingTag(DEFAULT_CHUNKING)}`;
+/**
+ * The app's embedder id (all-MiniLM-L6-v2, q8, default chunking, and the digest of the model
+ * files it ships, computed as the build computes it): seeded vectors under any other id
+ * would be re-embedded, not used.
+ */
+const MODEL_NAME = 'Xenova/all-MiniLM-L6-v2';
+const MODEL_ID = vectorModelId({
+  name: MODEL_NAME,
+  dtype: 'q8',
+  chunking: DEFAULT_CHUNKING,
+  filesDigest: modelFilesDigest(join(REPO_ROOT, 'public', 'models'), MODEL_NAME, 'q8'),
+});
 
 const KEYS = [
   'Language',
