@@ -5,10 +5,10 @@
  * already has show their thumbnail or name. Paste and drop are handled by the form
  * (`filesOf` in attachment-files.ts).
  */
-import { For, onCleanup, Show } from 'solid-js';
+import { For, type JSX, onCleanup, Show } from 'solid-js';
 import type { AttachmentName } from '../../sync';
 import { useApp } from '../state/app-context';
-import { formatBytes, makeThumbnail } from '../state/attachment-files';
+import { filesOf, formatBytes, makeThumbnail } from '../state/attachment-files';
 import { Icon } from './icons';
 
 export interface PendingFile {
@@ -35,6 +35,30 @@ export function pendingFrom(files: readonly File[]): PendingFile[] {
 
 export function releasePending(files: readonly PendingFile[]): void {
   for (const file of files) if (file.preview) URL.revokeObjectURL(file.preview);
+}
+
+/** The list without the file `id`, whose preview is released. */
+export function withoutPending(files: readonly PendingFile[], id: number): PendingFile[] {
+  releasePending(files.filter((p) => p.id === id));
+  return files.filter((p) => p.id !== id);
+}
+
+/** A form's handlers that take pasted and dropped files (text pastes and drops are left alone). */
+export function fileDropHandlers(
+  onFiles: (files: File[]) => void,
+): Pick<JSX.HTMLAttributes<HTMLFormElement>, 'onPaste' | 'onDragOver' | 'onDrop'> {
+  const take = (event: Event, files: File[]) => {
+    if (files.length === 0) return;
+    event.preventDefault();
+    onFiles(files);
+  };
+  return {
+    onPaste: (event) => take(event, filesOf(event.clipboardData)),
+    onDragOver: (event) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    },
+    onDrop: (event) => take(event, filesOf(event.dataTransfer)),
+  };
 }
 
 export function AttachButton(props: { onFiles: (files: File[]) => void }) {

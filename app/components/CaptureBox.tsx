@@ -10,12 +10,20 @@ import { useLocation } from '@solidjs/router';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { checkContent, describeTooLong, type Visibility } from '../../sync';
 import { useApp } from '../state/app-context';
-import { filesOf, prepareFiles, whyFilesCannotBeStored } from '../state/attachment-files';
+import { prepareFiles, whyFilesCannotBeStored } from '../state/attachment-files';
 import { touchScreen } from '../state/device';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
 import { requestPersistenceOnce } from '../state/persistence';
 import { describeSaveError } from '../state/save-errors';
-import { AttachButton, AttachList, type PendingFile, pendingFrom, releasePending } from './AttachPicker';
+import {
+  AttachButton,
+  AttachList,
+  fileDropHandlers,
+  type PendingFile,
+  pendingFrom,
+  releasePending,
+  withoutPending,
+} from './AttachPicker';
 import { fitHeight } from './autosize';
 import { createTagSuggest } from './TagSuggest';
 import { VisibilitySelect } from './VisibilitySelect';
@@ -134,21 +142,7 @@ export function CaptureBox() {
         void save();
       }}
       onFocusIn={() => setFocused(true)}
-      onPaste={(event) => {
-        const pasted = filesOf(event.clipboardData);
-        if (pasted.length === 0) return;
-        event.preventDefault();
-        addFiles(pasted);
-      }}
-      onDragOver={(event) => {
-        if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
-      }}
-      onDrop={(event) => {
-        const dropped = filesOf(event.dataTransfer);
-        if (dropped.length === 0) return;
-        event.preventDefault();
-        addFiles(dropped);
-      }}
+      {...fileDropHandlers(addFiles)}
       onFocusOut={(event) => {
         const next = event.relatedTarget;
         if (!(next instanceof Node && event.currentTarget.contains(next))) setFocused(false);
@@ -192,12 +186,7 @@ export function CaptureBox() {
       </Show>
       <AttachList
         pending={files()}
-        onRemovePending={(id) =>
-          setFiles((current) => {
-            releasePending(current.filter((p) => p.id === id));
-            return current.filter((p) => p.id !== id);
-          })
-        }
+        onRemovePending={(id) => setFiles((current) => withoutPending(current, id))}
       />
       <div class="capture-actions">
         <AttachButton onFiles={addFiles} />

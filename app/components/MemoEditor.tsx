@@ -19,11 +19,19 @@ import {
   type Visibility,
 } from '../../sync';
 import { useApp } from '../state/app-context';
-import { filesOf, prepareFiles, whyFilesCannotBeStored } from '../state/attachment-files';
+import { prepareFiles, whyFilesCannotBeStored } from '../state/attachment-files';
 import { clearDraft, loadDraft, saveDraft } from '../state/drafts';
 import { memoActions } from '../state/memo-actions';
 import { describeSaveError } from '../state/save-errors';
-import { AttachButton, AttachList, type PendingFile, pendingFrom, releasePending } from './AttachPicker';
+import {
+  AttachButton,
+  AttachList,
+  fileDropHandlers,
+  type PendingFile,
+  pendingFrom,
+  releasePending,
+  withoutPending,
+} from './AttachPicker';
 import { fitHeight } from './autosize';
 import { createTagSuggest } from './TagSuggest';
 import { VisibilitySelect } from './VisibilitySelect';
@@ -155,21 +163,7 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
         event.preventDefault();
         void save();
       }}
-      onPaste={(event) => {
-        const pasted = filesOf(event.clipboardData);
-        if (pasted.length === 0) return;
-        event.preventDefault();
-        addFiles(pasted);
-      }}
-      onDragOver={(event) => {
-        if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
-      }}
-      onDrop={(event) => {
-        const dropped = filesOf(event.dataTransfer);
-        if (dropped.length === 0) return;
-        event.preventDefault();
-        addFiles(dropped);
-      }}
+      {...fileDropHandlers(addFiles)}
     >
       <textarea
         ref={textarea}
@@ -207,12 +201,7 @@ export function MemoEditor(props: { memo: LocalMemo; onDone: () => void }) {
         existing={kept()}
         pending={added()}
         onRemoveExisting={(gone) => setKept((current) => current.filter((a) => a !== gone))}
-        onRemovePending={(id) =>
-          setAdded((current) => {
-            releasePending(current.filter((p) => p.id === id));
-            return current.filter((p) => p.id !== id);
-          })
-        }
+        onRemovePending={(id) => setAdded((current) => withoutPending(current, id))}
       />
       <div class="editor-actions">
         <AttachButton onFiles={addFiles} />

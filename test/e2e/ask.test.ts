@@ -12,6 +12,7 @@ import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai-server';
 import { captureMemo, startTestApp, type TestApp } from '../helpers/app-harness';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
 import { type MemosInstance, startMemos } from '../helpers/memos-instance';
+import { until } from '../helpers/until-value';
 
 const API_KEY = 'sk-home-box-3f9c1e7a5b2d4c6e8f0a';
 
@@ -39,22 +40,6 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 async function serverMemos(): Promise<ServerMemo[]> {
   const filter = encodeURIComponent(`creator == "users/${memos.admin.username}"`);
   return (await api<{ memos: ServerMemo[] }>(`memos?filter=${filter}&pageSize=1000`)).memos;
-}
-
-async function until<T>(
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; last value: ${JSON.stringify(last).slice(0, 400)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await read();
-  }
-  return last;
 }
 
 async function synced(): Promise<void> {

@@ -96,6 +96,65 @@ describe('attachments', () => {
     });
   });
 
+  it('[F1] takes a pasted image in the capture box and a dropped file in the editor; a text paste stays text', async () => {
+    await withBrowser(async ({ context }) => {
+      const page = await context.newPage();
+      await page.goto(app.url);
+      const capture = page.getByRole('textbox', { name: 'New memo' });
+      await capture.fill('Whiteboard ');
+      // What the browser hands the page for a paste or a drop of files.
+      const send = (kind: 'paste' | 'drop', target: string, name: string, type: string, base64: string) =>
+        page.evaluate(
+          ({ kind, target, name, type, base64 }) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(
+              new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type }),
+            );
+            const element = document.querySelector(`[aria-label="${target}"]`);
+            const event =
+              kind === 'paste'
+                ? new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true })
+                : new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+            element?.dispatchEvent(event);
+            return event.defaultPrevented;
+          },
+          { kind, target, name, type, base64 },
+        );
+      expect(await send('paste', 'New memo', 'board.png', 'image/png', PNG_2x2.toString('base64'))).toBe(
+        true,
+      );
+      await page.getByRole('button', { name: 'Remove attachment board.png' }).waitFor();
+      // A paste of text only is the textarea's business.
+      const textOnly = await capture.evaluate((element) => {
+        const transfer = new DataTransfer();
+        transfer.setData('text/plain', 'plain words');
+        const event = new ClipboardEvent('paste', {
+          clipboardData: transfer,
+          bubbles: true,
+          cancelable: true,
+        });
+        element.dispatchEvent(event);
+        return event.defaultPrevented;
+      });
+      expect(textOnly).toBe(false);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const memo = page.getByRole('article').filter({ hasText: 'Whiteboard' });
+      await memo.getByRole('img', { name: 'board.png' }).waitFor();
+
+      await memo.getByRole('button', { name: 'More' }).first().click();
+      await page.getByRole('menuitem', { name: 'Edit' }).click();
+      await memo.getByRole('textbox', { name: 'Edit memo' }).waitFor();
+      const notes = Buffer.from('agenda').toString('base64');
+      expect(await send('drop', 'Edit memo', 'agenda.txt', 'text/plain', notes)).toBe(true);
+      await memo.getByRole('button', { name: 'Remove attachment agenda.txt' }).waitFor();
+      await memo.getByRole('button', { name: 'Save', exact: true }).click();
+      await memo.getByRole('link', { name: 'agenda.txt' }).waitFor();
+      await memo.getByRole('img', { name: 'board.png' }).waitFor();
+      const [stored] = await storedMemos(page);
+      expect((stored as unknown as { attachments: string[] }).attachments).toHaveLength(2);
+    });
+  });
+
   it('a file shared from another app lands in the capture box and is saved only when the user says so', async () => {
     await withBrowser(async ({ context }) => {
       const page = await context.newPage();

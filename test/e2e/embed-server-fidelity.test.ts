@@ -8,15 +8,13 @@
  * accepts the model id the app's build computed, which shows both derive the same identity
  * from the same files.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAppServer, startAppServer } from '../../server/app-server';
-import { silentLogger } from '../../server/logger';
 import { createEmbedServerClient } from '../../workers/recall/server-client';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
+import { type HarnessSite, serveHarness } from '../helpers/harness-site';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const DIM = 384;
@@ -44,39 +42,18 @@ window.harness = {
 };
 `;
 
-let dir = '';
-let server: RunningAppServer | undefined;
+let site: HarnessSite | undefined;
 let browser: PersistentBrowser | undefined;
 let page: Page;
 let origin = '';
 
 beforeAll(async () => {
-  mkdirSync(join(REPO, '.tmp'), { recursive: true });
-  dir = mkdtempSync(join(REPO, '.tmp', 'embed-fidelity-'));
-  const root = join(dir, 'harness');
-  mkdirSync(root);
-  writeFileSync(
-    join(root, 'index.html'),
-    '<!doctype html><html><head><meta charset="utf-8"><title>embed</title><script type="module" src="./harness.js"></script></head><body></body></html>',
-  );
-  writeFileSync(join(root, 'harness.js'), HARNESS);
-  await build({
-    configFile: join(REPO, 'vite.config.ts'),
-    root,
-    publicDir: join(REPO, 'public'),
-    logLevel: 'warn',
-    build: { outDir: join(dir, 'dist'), emptyOutDir: true },
+  site = await serveHarness({
+    name: 'embed-fidelity',
+    harnessJs: HARNESS,
+    server: { embed: { mode: 'on', threads: 2 } },
   });
-  server = await startAppServer({
-    distDir: join(dir, 'dist'),
-    host: '127.0.0.1',
-    port: 0,
-    tls: 'off',
-    dataDir: join(dir, 'data'),
-    logger: silentLogger,
-    embed: { mode: 'on', threads: 2 },
-  });
-  origin = `http://localhost:${server.port}`;
+  origin = site.origin;
   browser = await launchPersistent();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(`${origin}/`);
@@ -85,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.dispose();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await site?.dispose();
 });
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -11,15 +11,13 @@
  *  - the GPU process killed while embedding (every device lost, as in a driver crash) falls
  *    back to the same fp32 file on wasm: every text is still embedded, with the same model id.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAppServer, startAppServer } from '../../server/app-server';
-import { silentLogger } from '../../server/logger';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
 import { killGpuProcess } from '../helpers/gpu-process';
+import { type HarnessSite, serveHarness } from '../helpers/harness-site';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -68,8 +66,7 @@ const adapter = async () => {
 Object.assign(window, { harness: { run, startHeld, continueHeld, adapter } });
 `;
 
-let dir = '';
-let server: RunningAppServer | undefined;
+let site: HarnessSite | undefined;
 let browser: PersistentBrowser | undefined;
 let page: Page;
 let origin = '';
@@ -100,31 +97,8 @@ async function run(options: Record<string, unknown>): Promise<RunResult> {
 const fp32Requests = () => requests.filter((url) => new URL(url).pathname === FP32).length;
 
 beforeAll(async () => {
-  mkdirSync(join(REPO, '.tmp'), { recursive: true });
-  dir = mkdtempSync(join(REPO, '.tmp', 'embed-webgpu-'));
-  const root = join(dir, 'harness');
-  mkdirSync(root);
-  writeFileSync(
-    join(root, 'index.html'),
-    '<!doctype html><html><head><meta charset="utf-8"><title>webgpu</title><script type="module" src="./harness.js"></script></head><body></body></html>',
-  );
-  writeFileSync(join(root, 'harness.js'), HARNESS);
-  await build({
-    configFile: join(REPO, 'vite.config.ts'),
-    root,
-    publicDir: join(REPO, 'public'),
-    logLevel: 'warn',
-    build: { outDir: join(dir, 'dist'), emptyOutDir: true },
-  });
-  server = await startAppServer({
-    distDir: join(dir, 'dist'),
-    host: '127.0.0.1',
-    port: 0,
-    tls: 'off',
-    dataDir: join(dir, 'data'),
-    logger: silentLogger,
-  });
-  origin = `http://localhost:${server.port}`;
+  site = await serveHarness({ name: 'embed-webgpu', harnessJs: HARNESS });
+  origin = site.origin;
   browser = await launchPersistent({ args: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] });
   browser.context.on('request', (request: Request) => requests.push(request.url()));
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -134,8 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.dispose();
-  await server?.close().catch(() => undefined);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await site?.dispose();
 });
 
 function cosines(a: number[], b: number[], dim = 384): number[] {

@@ -11,14 +11,12 @@
  *  - with the server gone, a reload still searches (service worker caches);
  *  - no request, from the page or any worker, goes to another origin.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAppServer, startAppServer } from '../../server/app-server';
-import { silentLogger } from '../../server/logger';
 import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
+import { type HarnessSite, serveHarness } from '../helpers/harness-site';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -62,8 +60,7 @@ const STOP = new Set(
 const words = (text: string) =>
   (text.toLowerCase().match(/\p{L}+/gu) ?? []).filter((w) => w.length >= 3 && !STOP.has(w));
 
-let dir = '';
-let server: RunningAppServer | undefined;
+let site: HarnessSite | undefined;
 let browser: PersistentBrowser | undefined;
 let page: Page;
 let origin = '';
@@ -96,31 +93,8 @@ async function settled(memos: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(join(REPO, '.tmp'), { recursive: true });
-  dir = mkdtempSync(join(REPO, '.tmp', 'recall-e2e-'));
-  const root = join(dir, 'harness');
-  mkdirSync(root);
-  writeFileSync(
-    join(root, 'index.html'),
-    '<!doctype html><html><head><meta charset="utf-8"><title>recall</title><script type="module" src="./harness.js"></script></head><body></body></html>',
-  );
-  writeFileSync(join(root, 'harness.js'), HARNESS);
-  await build({
-    configFile: join(REPO, 'vite.config.ts'),
-    root,
-    publicDir: join(REPO, 'public'),
-    logLevel: 'warn',
-    build: { outDir: join(dir, 'dist'), emptyOutDir: true },
-  });
-  server = await startAppServer({
-    distDir: join(dir, 'dist'),
-    host: '127.0.0.1',
-    port: 0,
-    tls: 'off',
-    dataDir: join(dir, 'data'),
-    logger: silentLogger,
-  });
-  origin = `http://localhost:${server.port}`;
+  site = await serveHarness({ name: 'recall-e2e', harnessJs: HARNESS });
+  origin = site.origin;
   browser = await launchPersistent();
   // Every request of the profile: pages, dedicated (and nested) workers, service worker.
   browser.context.on('request', (request: Request) => requests.push(request.url()));
@@ -129,8 +103,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.dispose();
-  await server?.close().catch(() => undefined);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await site?.dispose();
 });
 
 describe('semantic recall in Chromium with the real model', () => {
@@ -202,8 +175,7 @@ describe('semantic recall in Chromium with the real model', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
       timeout: 30_000,
     });
-    await server?.close();
-    server = undefined;
+    await site?.stop();
     await page.reload();
     await page.waitForFunction(() => 'harness' in window);
     await settled(corpus.memos.length + 1);

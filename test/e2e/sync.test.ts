@@ -11,6 +11,7 @@ import { launchPersistent, type PersistentBrowser } from '../helpers/chromium';
 import { memosVersionUnderTest } from '../helpers/memos-binary';
 import { type MemosInstance, startMemos } from '../helpers/memos-instance';
 import { memoAction } from '../helpers/notebook-seed';
+import { until } from '../helpers/until-value';
 
 let memos: MemosInstance;
 let app: TestApp;
@@ -43,22 +44,6 @@ async function serverMemos(): Promise<ServerMemo[]> {
   const normal = await api<{ memos: ServerMemo[] }>(`memos?filter=${filter}&pageSize=1000`);
   const archived = await api<{ memos: ServerMemo[] }>(`memos?filter=${filter}&pageSize=1000&state=ARCHIVED`);
   return [...normal.memos, ...archived.memos];
-}
-
-async function until<T>(
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; last value: ${JSON.stringify(last).slice(0, 400)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await read();
-  }
-  return last;
 }
 
 beforeAll(async () => {
