@@ -149,8 +149,8 @@ export interface AttachmentInfo {
   size: number;
 }
 
-/** The default budget for originals kept for offline use [F5]. */
-export const DEFAULT_OFFLINE_BUDGET_BYTES = 500 * 1024 * 1024;
+/** The default budget for originals kept for offline use [F5]: 500 MB as Settings counts (10^6). */
+export const DEFAULT_OFFLINE_BUDGET_BYTES = 500_000_000;
 
 /** What the eviction planner needs to know about one stored original. */
 export interface StoredOriginal {

@@ -152,6 +152,10 @@ describe('attachments', () => {
       await memo.getByRole('img', { name: 'board.png' }).waitFor();
       const [stored] = await storedMemos(page);
       expect((stored as unknown as { attachments: string[] }).attachments).toHaveLength(2);
+
+      // [F5] The budget for originals reads as the README says: 500 MB by default.
+      await page.getByRole('link', { name: 'Settings' }).click();
+      expect(await page.getByRole('spinbutton', { name: /Keep originals offline/ }).inputValue()).toBe('500');
     });
   });
 
