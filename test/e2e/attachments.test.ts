@@ -155,7 +155,8 @@ describe('attachments', () => {
 
       // [F5] The budget for originals reads as the README says: 500 MB by default.
       await page.getByRole('link', { name: 'Settings' }).click();
-      expect(await page.getByRole('spinbutton', { name: /Keep originals offline/ }).inputValue()).toBe('500');
+      const budget = page.getByRole('spinbutton', { name: /Keep originals offline/ });
+      await expect.poll(() => budget.inputValue()).toBe('500');
     });
   });
 
