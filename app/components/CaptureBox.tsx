@@ -3,8 +3,10 @@
  * it is focused or holds text, then it grows with its content and shows the visibility
  * (only when a server is connected). `#` suggests existing tags. "Attach" (or a paste or a
  * drop, or files shared from another app) adds files [F1]; a photo alone is a memo. The
- * draft is persisted on every keystroke and cleared only after the memo is committed; a
- * rejected save (too long, a file too large, storage full) keeps it and says why.
+ * draft is persisted on every keystroke and cleared only after the memo is committed. Save
+ * shows the memo's card at once and empties the box for the next one while the write
+ * commits; a rejected save (too long, a file too large, storage full) keeps the text (or
+ * puts it back) and says why.
  */
 import { useLocation } from '@solidjs/router';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
@@ -47,7 +49,8 @@ export function CaptureBox() {
   const [text, setText] = createSignal(loadDraft(DRAFT_KEY));
   const [visibility, setVisibility] = createSignal<Visibility>(loadVisibility());
   const [error, setError] = createSignal('');
-  const [saving, setSaving] = createSignal(false);
+  /** Attached files are being read and scaled before the save (the box waits). */
+  const [preparing, setPreparing] = createSignal(false);
   const [focused, setFocused] = createSignal(false);
   const [files, setFiles] = createSignal<readonly PendingFile[]>([]);
   const location = useLocation<Record<string, unknown>>();
@@ -90,47 +93,72 @@ export function CaptureBox() {
     if (error() && overLimit() === 0) setError('');
   }
 
+  /**
+   * Saves the box as a new memo. The card shows at once (provisional) and the box empties
+   * then, ready for the next memo, while the write commits; the stored draft is cleared
+   * only after the commit (and only if nothing new was typed). A failed write puts the
+   * text and files back in the box (before anything typed since) and says why.
+   */
   async function save() {
-    if (isEmpty() || saving()) return;
+    if (isEmpty() || preparing()) return;
     const tooLong = overLimit();
     if (tooLong > 0) {
       setError(describeTooLong(tooLong));
       return;
     }
     const attached = files();
-    const refusal = await whyFilesCannotBeStored(attached.map((p) => p.file));
+    // A text-only capture stays synchronous up to its provisional card (no await before it).
+    const refusal =
+      attached.length > 0 ? await whyFilesCannotBeStored(attached.map((p) => p.file)) : undefined;
     if (refusal) {
       setError(refusal);
       return;
     }
-    setSaving(true);
+    const content = text();
     let takeBack: (() => void) | undefined;
     const takeBackPreviews: Array<() => void> = [];
+    let handedOver = false;
     try {
-      const files = attached.length > 0 ? await prepareFiles(attached) : [];
+      let prepared: Awaited<ReturnType<typeof prepareFiles>> = [];
+      if (attached.length > 0) {
+        setPreparing(true);
+        try {
+          prepared = await prepareFiles(attached);
+        } finally {
+          setPreparing(false);
+        }
+      }
       await app.services.notebook.create(
-        { content: text(), visibility: visibility(), ...(files.length > 0 ? { files } : {}) },
+        { content, visibility: visibility(), ...(prepared.length > 0 ? { files: prepared } : {}) },
         // Shown at once; the committed row replaces it (or it goes again if the save fails).
         (memo, stored) => {
           for (const { name, file } of stored) takeBackPreviews.push(app.attachments.preview(name, file));
           takeBack = app.view.provisional(memo);
+          handedOver = true;
+          setText('');
+          setFiles([]);
+          setError('');
+          suggest.close();
         },
       );
       takeBack = undefined;
-      setText('');
       releasePending(attached);
-      setFiles([]);
-      clearDraft(DRAFT_KEY);
-      setError('');
-      suggest.close();
+      // Only the saved text's draft: a newer draft typed meanwhile stays.
+      if (text() === '' && loadDraft(DRAFT_KEY) === content) clearDraft(DRAFT_KEY);
       void requestPersistenceOnce();
     } catch (failure) {
       takeBack?.();
       for (const undo of takeBackPreviews) undo();
+      if (handedOver) giveBack(content, attached);
       setError(describeSaveError(failure));
-    } finally {
-      setSaving(false);
     }
+  }
+
+  /** A failed save's text and files return to the box, ahead of anything typed since. */
+  function giveBack(content: string, attached: readonly PendingFile[]) {
+    const typed = text();
+    update(typed.trim() === '' ? content : `${content}\n\n${typed}`);
+    setFiles((current) => [...attached, ...current]);
   }
 
   return (
@@ -199,7 +227,7 @@ export function CaptureBox() {
             }}
           />
         </Show>
-        <button type="submit" class="primary" disabled={isEmpty() || saving()}>
+        <button type="submit" class="primary" disabled={isEmpty() || preparing()}>
           Save
         </button>
       </div>

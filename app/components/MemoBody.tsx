@@ -4,13 +4,20 @@
  * it, not just its box) ticks the task, a link opens; any other click on the text opens
  * the memo (`onOpen`), unless the user was selecting text.
  */
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, Show, untrack } from 'solid-js';
 import { highlightTerms } from '../markdown/highlight';
 import { renderMemoHtml } from '../markdown/render';
+import { forget, remeasure, watchFold } from './fold-measure';
 
 /** Lines shown before a memo folds; a memo only folds when it has clearly more. */
 const FOLD_LINES = 10;
 const FOLD_SLACK_LINES = 2;
+
+function sameTerms(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((term, i) => term === b[i]);
+}
 
 export function MemoBody(props: {
   content: string;
@@ -26,25 +33,29 @@ export function MemoBody(props: {
   let body: HTMLDivElement | undefined;
   let toggle: HTMLButtonElement | undefined;
 
+  // The list hands each card a new row object on every change of the notebook: only a new
+  // text or new highlight terms may re-render the Markdown (it was every card, every capture).
+  const content = createMemo(() => props.content);
+  const highlight = createMemo(() => props.highlight, undefined, { equals: sameTerms });
   createEffect(() => {
-    const html = renderMemoHtml(props.content);
-    const terms = props.highlight;
+    const html = renderMemoHtml(content());
+    const terms = highlight();
     if (!body) return;
     body.innerHTML = html;
     if (terms && terms.length > 0) highlightTerms(body, terms);
-    measure();
+    // Measured with every other card of the frame (fold-measure.ts), never here: reading a
+    // height now would lay the page out once per card.
+    if (untrack(() => props.fold)) remeasure(body);
   });
 
-  function measure() {
-    if (!body || !props.fold) return;
-    const lineHeight = Number.parseFloat(getComputedStyle(body).lineHeight) || 24;
-    setLong(body.scrollHeight > lineHeight * (FOLD_LINES + FOLD_SLACK_LINES) + 1);
-  }
-
   // The first layout of a card below the screen happens only when it scrolls near
-  // (content-visibility), and fonts or images change heights: measure whenever it resizes.
-  const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => measure()) : undefined;
-  onCleanup(() => observer?.disconnect());
+  // (content-visibility), and fonts or images change heights: measured whenever it resizes.
+  const onMeasured = (scrollHeight: number, lineHeight: number) => {
+    if (props.fold) setLong(scrollHeight > lineHeight * (FOLD_LINES + FOLD_SLACK_LINES) + 1);
+  };
+  onCleanup(() => {
+    if (body) forget(body);
+  });
 
   function onClick(event: MouseEvent) {
     const target = event.target as HTMLElement;
@@ -86,7 +97,7 @@ export function MemoBody(props: {
         classList={{ fold: capped(), folded: folded(), openable: props.onOpen !== undefined }}
         ref={(element) => {
           body = element;
-          observer?.observe(element);
+          watchFold(element, onMeasured);
           element.addEventListener('click', onClick);
           element.addEventListener('change', onChange);
         }}

@@ -5,8 +5,9 @@
  * Tags page.
  */
 import { A, useSearchParams } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import type { TagNode } from '../state/tag-tree';
+import { Keyed } from './Keyed';
 
 export function tagHref(tag: string): string {
   return `/?tag=${encodeURIComponent(tag)}`;
@@ -16,28 +17,29 @@ export function TagNodes(props: { nodes: readonly TagNode[] }) {
   const [params] = useSearchParams();
   return (
     <ul class="tag-tree">
-      <For each={props.nodes}>
+      {/* Keyed by tag: the tree is rebuilt on every change, and a row updates in place. */}
+      <Keyed each={props.nodes} key={(node) => node.tag}>
         {(node) => (
           <li>
-            <div class="tag-row" classList={{ active: params.tag === node.tag }}>
+            <div class="tag-row" classList={{ active: params.tag === node().tag }}>
               <A
-                href={tagHref(node.tag)}
-                aria-label={`#${node.tag}`}
-                aria-current={params.tag === node.tag ? 'true' : undefined}
+                href={tagHref(node().tag)}
+                aria-label={`#${node().tag}`}
+                aria-current={params.tag === node().tag ? 'true' : undefined}
               >
                 <span aria-hidden="true" class="tag-hash">
-                  {node.tag.includes('/') ? '' : '#'}
+                  {node().tag.includes('/') ? '' : '#'}
                 </span>
-                {node.label}
+                {node().label}
               </A>
-              <span class="count">{node.count}</span>
+              <span class="count">{node().count}</span>
             </div>
-            <Show when={node.children.length > 0}>
-              <TagNodes nodes={node.children} />
+            <Show when={node().children.length > 0}>
+              <TagNodes nodes={node().children} />
             </Show>
           </li>
         )}
-      </For>
+      </Keyed>
     </ul>
   );
 }

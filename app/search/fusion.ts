@@ -82,29 +82,36 @@ export function fuseRankings(
     const hit = evidence.get(name);
     return hit && best > 0 ? (weight * hit.coverage ** weights.coveragePower * hit.score) / best : 0;
   };
-  const fused = new Map<MemoName, FusedHit>();
+  // Each candidate with its sort keys (a query like "coffee" has thousands of keyword
+  // results: no lookups inside the comparator).
+  const fused = new Map<MemoName, { hit: FusedHit; closeness: number; keywordScore: number }>();
   for (const hit of semantic) {
     if (hit.score < weights.minSimilarity || fused.has(hit.name)) continue;
-    fused.set(hit.name, { name: hit.name, score: hit.score + bonus(hit.name), similarity: hit.score });
+    fused.set(hit.name, {
+      hit: { name: hit.name, score: hit.score + bonus(hit.name), similarity: hit.score },
+      closeness: hit.score,
+      keywordScore: evidence.get(hit.name)?.score ?? 0,
+    });
   }
   for (const hit of keyword) {
     if (hit.coverage < 1) continue;
     const existing = fused.get(hit.name);
-    if (existing) existing.terms = hit.terms;
+    if (existing) existing.hit.terms = hit.terms;
     else
       fused.set(hit.name, {
-        name: hit.name,
-        score: weights.unseenSimilarity + bonus(hit.name),
-        terms: hit.terms,
+        hit: { name: hit.name, score: weights.unseenSimilarity + bonus(hit.name), terms: hit.terms },
+        closeness: -2,
+        keywordScore: hit.score,
       });
   }
   // Ties go to the closer meaning, then to the better keyword match, then to the name.
-  const keywordScore = (name: MemoName) => evidence.get(name)?.score ?? 0;
-  return [...fused.values()].sort(
-    (a, b) =>
-      b.score - a.score ||
-      (b.similarity ?? -2) - (a.similarity ?? -2) ||
-      keywordScore(b.name) - keywordScore(a.name) ||
-      (a.name < b.name ? -1 : 1),
-  );
+  return [...fused.values()]
+    .sort(
+      (a, b) =>
+        b.hit.score - a.hit.score ||
+        b.closeness - a.closeness ||
+        b.keywordScore - a.keywordScore ||
+        (a.hit.name < b.hit.name ? -1 : 1),
+    )
+    .map((entry) => entry.hit);
 }

@@ -73,6 +73,9 @@ export async function whyFilesCannotBeStored(
   if (tooLarge)
     return `“${tooLarge.name}” is ${formatBytes(tooLarge.size)}; Memos accepts files up to ${formatBytes(DEFAULT_ATTACHMENT_LIMIT_BYTES)}. Nothing was saved; your draft is kept.`;
   const total = files.reduce((sum, file) => sum + file.size, 0);
+  // No files, nothing to ask: the storage estimate is a trip to the browser process, which
+  // a loaded device can take tens of milliseconds to answer (a text capture never waits for it).
+  if (total === 0) return undefined;
   try {
     const estimate = await navigator.storage?.estimate?.();
     if (estimate?.quota !== undefined && estimate.usage !== undefined) {

@@ -5,7 +5,7 @@
  * follows the change feed (this tab, other tabs, the sync engine) and re-reads only the
  * memos named in each change. Nothing here writes to the database.
  */
-import { type Accessor, createMemo, createSignal } from 'solid-js';
+import { type Accessor, createMemo, createSignal, untrack } from 'solid-js';
 import type { ChangeFeed, LocalMemo, MemoName, MemosDatabase } from '../../sync';
 import { KeywordIndex } from '../search/keyword-index';
 import { SortedMemos } from './sorted-memos';
@@ -23,9 +23,9 @@ export interface NotebookView {
   loaded: Accessor<boolean>;
   normal: Accessor<readonly LocalMemo[]>;
   archived: Accessor<readonly LocalMemo[]>;
-  /** Exact tags of the normal memos with how many memos carry each (for suggestions). */
+  /** Exact tags of the normal memos with how many memos carry each (for suggestions; a moment behind `normal`). */
   tagCounts: Accessor<readonly TagCount[]>;
-  /** The tag tree of the normal memos, counts matching the timeline's tag filter. */
+  /** The tag tree of the normal memos, counts matching the timeline's tag filter (a moment behind `normal`). */
   tagGroups: Accessor<TagGroups>;
   /** Bumps whenever any memo changes (for consumers such as search results). */
   version: Accessor<number>;
@@ -42,6 +42,12 @@ export interface NotebookView {
 const FIRST_PAGE = 30;
 const LOAD_CHUNK = 1000;
 const BATCH_RESET_THRESHOLD = 200;
+/**
+ * Tag counts and the tag tree walk every memo: they are recomputed this long after a change
+ * (once for a burst of changes), never inside it, so a capture's card appears without
+ * waiting for 10,000 memos' tags to be counted.
+ */
+const TAGS_DELAY_MS = 60;
 
 export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded?: () => void): NotebookView {
   const normalList = new SortedMemos();
@@ -50,7 +56,16 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
   const [version, setVersion] = createSignal(0);
   const [ready, setReady] = createSignal(false);
   const [loaded, setLoaded] = createSignal(false);
-  const bump = () => setVersion((v) => v + 1);
+  /** Tag counts and the tag tree follow `version` a moment later (see TAGS_DELAY_MS). */
+  const [tagsVersion, setTagsVersion] = createSignal(0);
+  let tagsTimer: ReturnType<typeof setTimeout> | undefined;
+  const bump = () => {
+    setVersion((v) => v + 1);
+    tagsTimer ??= setTimeout(() => {
+      tagsTimer = undefined;
+      if (!disposed) setTagsVersion((v) => v + 1);
+    }, TAGS_DELAY_MS);
+  };
   let pending: MemoName[] | undefined = [];
   let disposed = false;
   /** Memos shown before their save committed (see `provisional`). */
@@ -171,15 +186,21 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     undefined,
     { equals: false },
   );
+  /** The normal memos as of the last tag update (read without following `version`). */
+  const normalForTags = () => {
+    tagsVersion();
+    return untrack(() => normalList.items());
+  };
   const tagCounts = createMemo(() => {
     const counts = new Map<string, number>();
-    for (const memo of normal()) for (const tag of memo.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    for (const memo of normalForTags())
+      for (const tag of memo.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
     return [...counts.entries()]
       .map(([tag, count]) => ({ tag, count }))
       .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
   });
 
-  const tagGroups = createMemo(() => buildTagGroups(normal()));
+  const tagGroups = createMemo(() => buildTagGroups(normalForTags()));
 
   return {
     ready,
@@ -204,6 +225,7 @@ export function createNotebookView(db: MemosDatabase, feed: ChangeFeed, onLoaded
     keyword,
     dispose() {
       disposed = true;
+      if (tagsTimer !== undefined) clearTimeout(tagsTimer);
       unsubscribe();
     },
   };

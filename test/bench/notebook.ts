@@ -40,7 +40,7 @@ const MEMOS = 10_000;
 const COLD_STARTS = 10;
 const CAPTURES = 30;
 
-async function seed(page: Page, count: number): Promise<void> {
+export async function seed(page: Page, count: number): Promise<void> {
   const texts = makeCorpus(count);
   const start = Date.UTC(2024, 0, 1);
   const rows = texts.map((content, i) =>
@@ -96,7 +96,7 @@ async function coldStart(page: Page, url: string): Promise<number> {
   }
 }
 
-async function waitReady(page: Page): Promise<void> {
+export async function waitReady(page: Page): Promise<void> {
   await page.locator('[data-notebook-ready="true"]').waitFor({ timeout: 120_000 });
 }
 
@@ -120,17 +120,23 @@ export async function captureLatencies(page: Page, count: number): Promise<numbe
       box.value = `${marker} quick thought #bench`;
       box.dispatchEvent(new Event('input', { bubbles: true }));
       await new Promise((r) => requestAnimationFrame(() => r(undefined)));
-      const visible = new Promise<number>((resolve) => {
+      if ((save as HTMLButtonElement).disabled) throw new Error('Save is disabled with text in the box');
+      const visible = new Promise<number>((resolve, reject) => {
         const observer = new MutationObserver(() => {
           for (const article of document.querySelectorAll('article')) {
             if (article.textContent?.includes(marker)) {
               observer.disconnect();
+              clearTimeout(timer);
               resolve(performance.now());
               return;
             }
           }
         });
         observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`capture ${i} not visible after 30 s`));
+        }, 30_000);
       });
       const start = performance.now();
       save.click();
@@ -164,7 +170,11 @@ export interface SearchTiming {
 }
 
 /** Types `query` into Search and times the keyword results and the semantic hits being painted. */
-async function searchOnce(page: Page, query: string, semanticTimeoutMs: number): Promise<SearchTiming> {
+export async function searchOnce(
+  page: Page,
+  query: string,
+  semanticTimeoutMs: number,
+): Promise<SearchTiming> {
   const timing = await page.evaluate(
     async ([q, timeout]) => {
       const box = document.querySelector<HTMLInputElement>('input[aria-label="Search"]');

@@ -249,6 +249,56 @@ describe('offline notebook in Chromium', () => {
     });
   });
 
+  it('shows a capture at once and takes the next one while a slow write is still committing', async () => {
+    await withBrowser(async ({ context }) => {
+      const page = await context.newPage();
+      await page.goto(app.url);
+      const box = page.getByRole('textbox', { name: 'New memo' });
+      await box.waitFor();
+      // Another connection holds the memos store in a read-write transaction (as a long sync
+      // write would): the app's writes queue behind it until it is released.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('memos-offline');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const tx = open.result.transaction('memos', 'readwrite');
+              const store = tx.objectStore('memos');
+              const w = window as unknown as { releaseWrite?: boolean };
+              const spin = () => {
+                if (w.releaseWrite) return;
+                store.get('memos/none').onsuccess = spin;
+              };
+              spin();
+              tx.oncomplete = () => open.result.close();
+              resolve();
+            };
+          }),
+      );
+      const save = page.getByRole('button', { name: 'Save', exact: true });
+      await box.fill('first while the store is busy');
+      await save.click();
+      await page.getByRole('article').filter({ hasText: 'first while the store is busy' }).waitFor();
+      expect(await box.inputValue()).toBe('');
+      await box.fill('second while the store is busy');
+      expect(await save.isEnabled()).toBe(true);
+      await save.click();
+      await page.getByRole('article').filter({ hasText: 'second while the store is busy' }).waitFor();
+      expect(await box.inputValue()).toBe('');
+      await page.evaluate(() => {
+        (window as unknown as { releaseWrite: boolean }).releaseWrite = true;
+      });
+      await expect
+        .poll(async () => (await storedMemos(page)).map((memo) => memo.content).sort(), { timeout: 15_000 })
+        .toEqual(['first while the store is busy', 'second while the store is busy']);
+      await page.reload();
+      await page.getByRole('article').filter({ hasText: 'second while the store is busy' }).waitFor();
+      expect(await page.getByRole('article').count()).toBe(2);
+      expect(await page.getByRole('textbox', { name: 'New memo' }).inputValue()).toBe('');
+    });
+  });
+
   it('refuses a memo over 8 KiB of UTF-8 with a message naming the limit, keeping the draft', async () => {
     await withBrowser(async ({ context }) => {
       const page = await context.newPage();
