@@ -13,6 +13,13 @@ import { MemoCard } from './MemoCard';
 
 const PAGE = 40;
 
+function sameRow(a: TimelineRow, b: TimelineRow): boolean {
+  if (a.kind === 'heading' || b.kind === 'heading') {
+    return a.kind === b.kind && labelOf(a) === labelOf(b);
+  }
+  return a.memo === b.memo && a.group === b.group;
+}
+
 function labelOf(row: TimelineRow): string {
   return row.kind === 'heading' ? row.label : '';
 }
@@ -53,12 +60,21 @@ export function MemoList(props: {
     onCleanup(() => observer.disconnect());
   });
 
-  const rows = createMemo(() =>
-    groupTimeline(props.memos.slice(0, limit()), {
+  // Rows that did not change keep their object, so a capture or a sync touches only the cards
+  // whose memo changed (a new row object would re-run every card's bindings).
+  let previous = new Map<string, TimelineRow>();
+  const rows = createMemo(() => {
+    const fresh = groupTimeline(props.memos.slice(0, limit()), {
       now: Date.now(),
       pinnedHeading: props.pinnedHeading ?? false,
-    }),
-  );
+    });
+    const kept = fresh.map((row) => {
+      const old = previous.get(row.key);
+      return old && sameRow(old, row) ? old : row;
+    });
+    previous = new Map(kept.map((row) => [row.key, row]));
+    return kept;
+  });
 
   return (
     <div class="memo-list">

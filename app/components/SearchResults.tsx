@@ -30,6 +30,18 @@ interface ResultRow {
   similarOnly: boolean;
 }
 
+/** Rows remembered between two computations (more than are ever shown at once). */
+const KEEP_ROWS = 1000;
+
+function sameResult(a: ResultRow, b: ResultRow): boolean {
+  return (
+    a.memo === b.memo &&
+    a.similarOnly === b.similarOnly &&
+    a.terms.length === b.terms.length &&
+    a.terms.every((term, i) => term === b.terms[i])
+  );
+}
+
 function hasTag(memo: LocalMemo, tag: string): boolean {
   return memo.tags.some((t) => t === tag || t.startsWith(`${tag}/`));
 }
@@ -103,6 +115,9 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
     { initialValue: [] },
   );
 
+  // Rows that did not change keep their object (semantic hits arriving, a sync) so only the
+  // cards that changed update.
+  let previous = new Map<string, ResultRow>();
   const results = createMemo<ResultRow[]>(() => {
     app.view.version();
     const fused = fuseRankings(keywordHits(), semanticHits.latest ?? [], tokenizeQuery(props.query).length);
@@ -110,8 +125,11 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
     for (const hit of fused) {
       const memo = app.view.get(hit.name);
       if (!memo || memo.state !== props.state || (props.tag && !hasTag(memo, props.tag))) continue;
-      rows.push({ memo, terms: hit.terms ?? [], similarOnly: hit.terms === undefined });
+      const row = { memo, terms: hit.terms ?? [], similarOnly: hit.terms === undefined };
+      const old = previous.get(memo.name);
+      rows.push(old && sameResult(old, row) ? old : row);
     }
+    previous = new Map(rows.slice(0, KEEP_ROWS).map((row) => [row.memo.name, row]));
     return rows;
   });
 

@@ -4,9 +4,25 @@
  * filters, related memos. Persistence and repair are in recall-index-persistence.test.ts.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MemosDatabase } from '../../sync/db/schema';
 import { type HnswFiles, hnswFiles } from '../../workers/index/hnsw-files';
 import { LabelMap, type LabelMapSnapshot } from '../../workers/index/label-map';
-import { dropDoc, indexWorld, memoName, names, near, putDoc, randomUnit, rng } from './recall-helpers';
+import { createSemanticIndex } from '../../workers/index/semantic-index';
+import {
+  DIM,
+  dropDoc,
+  fillDocs,
+  INDEX_PARAMS,
+  indexWorld,
+  MODEL,
+  manualTimers,
+  memoName,
+  names,
+  near,
+  putDoc,
+  randomUnit,
+  rng,
+} from './recall-helpers';
 
 (globalThis as { window?: unknown }).window = globalThis;
 
@@ -108,6 +124,59 @@ describe('semantic index', () => {
     const related = await index.related(memoName(1), { k: 2 });
     expect(names(related).sort()).toEqual([memoName(2), memoName(3)]);
     expect(await index.related(memoName(99), { k: 2 })).toEqual([]);
+  });
+});
+
+describe('semantic index under load', () => {
+  it('answers a search between the inserts of a long sync: it gives way every few milliseconds', async () => {
+    const name = `recall-index-${++dbCount}`;
+    const db = new MemosDatabase(name);
+    const vectors = await fillDocs(db, 120, 5);
+    const order: string[] = [];
+    let clock = 0;
+    let search: Promise<unknown> | undefined;
+    const index = createSemanticIndex({
+      db,
+      files,
+      fileBase: `recall-${name}`,
+      // Each reading of the clock is a millisecond later: the budget runs out every few inserts.
+      now: () => clock++,
+      random: rng(42),
+      timers: manualTimers(),
+      yieldNow: async () => {
+        order.push('yield');
+        search ??= index.search(vectors[7] ?? new Float32Array(DIM), { k: 3 }).then((hits) => {
+          order.push('search answered');
+          return hits;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      },
+    });
+    opened.push(async () => {
+      await index.close();
+      db.close();
+    });
+    await index.open(
+      { dbName: name, modelId: MODEL, dim: DIM, persist: false, params: INDEX_PARAMS },
+      () => {},
+    );
+    order.length = 0;
+    search = undefined;
+    // Every memo changes: one sync re-inserts all 120.
+    for (let i = 1; i <= 120; i++) {
+      await putDoc(db, {
+        name: memoName(i),
+        hash: `h${i}-new`,
+        vectors: [vectors[i - 1] ?? new Float32Array(DIM)],
+      });
+    }
+    await index.sync(Array.from({ length: 120 }, (_, i) => memoName(i + 1)));
+    order.push('sync done');
+    expect(order.indexOf('search answered')).toBeGreaterThan(-1);
+    expect(order.indexOf('search answered')).toBeLessThan(order.indexOf('sync done'));
+    expect(order.filter((step) => step === 'yield').length).toBeGreaterThan(5);
+    expect(names(await index.search(vectors[7] ?? new Float32Array(DIM), { k: 1 }))).toEqual([memoName(8)]);
+    expect(await index.stats()).toMatchObject({ memos: 120, chunks: 120 });
   });
 });
 

@@ -9,6 +9,10 @@
  * rejects only its own promise.
  */
 
+import { yieldToEventLoop } from '../event-loop';
+
+export { yieldToEventLoop } from '../event-loop';
+
 export type Lane = 'query' | 'documents';
 
 export interface RunQueue {
@@ -27,15 +31,6 @@ export interface RunQueueOptions {
 
 interface Entry {
   start(): void;
-}
-
-/**
- * One trip through the event loop (a new task, not a microtask), so messages that arrived
- * meanwhile are read first. Not `scheduler.yield()`: its continuation is meant to run
- * before other waiting tasks, which is the opposite of what is needed here.
- */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export function createRunQueue(options: RunQueueOptions = {}): RunQueue {

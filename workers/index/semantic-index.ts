@@ -5,13 +5,15 @@
  * `compactRatio` of its labels are deleted.
  * Invariants:
  *  - mutations (open, sync, save, the compaction swap) run one at a time, in call order;
- *  - searches never wait: they read the current graph, possibly a partially rebuilt one;
+ *  - searches never wait: they read the current graph, possibly a partially rebuilt one,
+ *    and a long insert gives way to them every INSERT_BUDGET_MS;
  *  - the catalog holds exactly the memos in the current graph, with their state and tags;
  *  - a compaction builds a new graph off to the side; every memo synced meanwhile is
  *    re-synced into the new graph before it replaces the old one, so no change is lost;
  *  - only an instance with `persist` (the leading tab) writes to storage.
  */
 import type { MemoName, RecallDocRow } from '../../sync';
+import { createBudget } from '../event-loop';
 import { describeError, isQuotaError } from '../protocol';
 import type {
   IndexEvent,
@@ -47,7 +49,16 @@ export interface SemanticIndexDeps extends PersistenceDeps {
   compactRatio?: number;
   compactMinLabels?: number;
   sliceSize?: number;
+  /** how a long insert gives way to searches (default: one trip through the event loop) */
+  yieldNow?: () => Promise<void>;
 }
+
+/**
+ * Inserting a batch of vectors runs for at most about this long before a waiting search is
+ * answered: a batch of 64 memos from the home server is ~150 inserts, well over 100 ms on a
+ * busy phone, and a search waited for all of it.
+ */
+const INSERT_BUDGET_MS = 8;
 
 export function createSemanticIndex(deps: SemanticIndexDeps): IndexWorkerApi {
   const { db, timers } = deps;
@@ -82,7 +93,9 @@ export function createSemanticIndex(deps: SemanticIndexDeps): IndexWorkerApi {
       (d) => instance.labels.doc(d.name)?.contentHash !== d.contentHash,
     );
     const vectors = await readVectors(db, stale, expected.dim);
+    const budget = createBudget(INSERT_BUDGET_MS, deps.now, deps.yieldNow);
     for (const name of names) {
+      await budget.maybeYield();
       const doc = docs.get(name);
       const fresh = doc && instance.labels.doc(name)?.contentHash === doc.contentHash;
       const vector = vectors.get(name);
@@ -100,7 +113,9 @@ export function createSemanticIndex(deps: SemanticIndexDeps): IndexWorkerApi {
       const slice = docs.slice(start, start + sliceSize);
       const vectors = await readVectors(db, slice, expected.dim);
       instance.reserve(slice.reduce((sum, doc) => sum + doc.chunks, 0));
+      const budget = createBudget(INSERT_BUDGET_MS, deps.now, deps.yieldNow);
       for (const doc of slice) {
+        await budget.maybeYield();
         const vector = vectors.get(doc.name);
         if (!vector) continue;
         instance.put(doc.name, doc.contentHash, vector);
