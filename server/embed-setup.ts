@@ -69,11 +69,16 @@ export function setupEmbedService(setup: EmbedSetup): EmbedService | undefined {
   const model = setup.model ?? { name: MODEL_NAME, dim: MODEL_DIM };
   const storeLocation = join(setup.dataDir, 'embeddings');
   let variants: ModelVariant[] | undefined;
+  const servedVariants = () => {
+    variants ??= modelVariants(setup.modelsDir, model.name, model.dim);
+    return variants;
+  };
   const work = createEmbedWork({
     openStore: () => (setup.openStore ?? openVectorStore)(storeLocation),
     pool: createEmbedPool({ modelsDir: setup.modelsDir, threads }),
     logger: setup.logger,
     storeLocation,
+    servedModels: () => servedVariants().map((variant) => variant.modelId),
   });
   return createEmbedService({
     gate: createServiceGate({
@@ -82,10 +87,7 @@ export function setupEmbedService(setup: EmbedSetup): EmbedService | undefined {
       serviceName: 'the embedding service',
       ...setup.gate,
     }),
-    variants: () => {
-      variants ??= modelVariants(setup.modelsDir, model.name, model.dim);
-      return variants;
-    },
+    variants: servedVariants,
     work,
     warmup: setup.memosUrl
       ? createWarmup({ memosUrl: setup.memosUrl, work, logger: setup.logger })

@@ -7,7 +7,10 @@
  *  - a value is self-describing (format, chunks, dim, truncation) and checked on read; a
  *    damaged entry reads as missing and is deleted, never returned;
  *  - a write that fails because the disk is full throws DiskFullError (one classification,
- *    here); any other storage failure throws StoreError.
+ *    here); any other storage failure throws StoreError;
+ *  - entries of model files no longer served are removed by `pruneModels` (the server runs
+ *    it once per start); entries of texts no memo has any more stay (an edit leaves its old
+ *    text's vectors: about 1.5 KB per chunk).
  */
 import { ClassicLevel } from 'classic-level';
 
@@ -35,6 +38,11 @@ export interface VectorStore {
     user: string,
     entries: ReadonlyArray<[hash: string, value: StoredVectors]>,
   ): Promise<void>;
+  /**
+   * Deletes every entry of a model id not in `keep` (vectors of model files this server no
+   * longer serves: no device can ask for them again); returns how many.
+   */
+  pruneModels(keep: ReadonlySet<string>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -92,7 +100,18 @@ export function decodeStored(bytes: Uint8Array, dim: number): StoredVectors | un
 
 /** Key of one entry; NUL cannot occur in a model id, user name or content hash. */
 function keyOf(modelId: string, user: string, hash: string): string {
-  return `v1\0${modelId}\0${user}\0${hash}`;
+  return `${KEY_PREFIX}${modelId}\0${user}\0${hash}`;
+}
+
+const KEY_PREFIX = 'v1\0';
+/** deletes per LevelDB batch while pruning */
+const PRUNE_BATCH = 1_000;
+
+/** The model id a key names (undefined for a key of another layout). */
+function modelOfKey(key: string): string | undefined {
+  if (!key.startsWith(KEY_PREFIX)) return undefined;
+  const end = key.indexOf('\0', KEY_PREFIX.length);
+  return end < 0 ? undefined : key.slice(KEY_PREFIX.length, end);
 }
 
 /** True for "no space left on device" however the storage layer words it. */
@@ -152,6 +171,38 @@ export async function openVectorStore(location: string): Promise<VectorStore> {
       } catch (error) {
         throw classify(error, 'writing the vector store');
       }
+    },
+    async pruneModels(keep) {
+      let removed = 0;
+      let doomed: string[] = [];
+      const flush = async () => {
+        if (doomed.length === 0) return;
+        await db.batch(doomed.map((key) => ({ type: 'del' as const, key })));
+        removed += doomed.length;
+        doomed = [];
+      };
+      try {
+        // Keys are sorted by model id first: whole models are skipped over by seeking past them.
+        const keys = db.keys({ gte: KEY_PREFIX, lt: 'v1\u0001' });
+        try {
+          for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
+            const model = modelOfKey(key);
+            if (model === undefined) continue;
+            if (keep.has(model)) {
+              keys.seek(`${KEY_PREFIX}${model}\u0001`);
+              continue;
+            }
+            doomed.push(key);
+            if (doomed.length >= PRUNE_BATCH) await flush();
+          }
+        } finally {
+          await keys.close();
+        }
+        await flush();
+      } catch (error) {
+        throw classify(error, 'pruning the vector store');
+      }
+      return removed;
     },
     async close() {
       await db.close();

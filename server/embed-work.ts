@@ -50,6 +50,11 @@ export interface EmbedWorkOptions {
   storeLocation: string;
   /** texts per slice handed to one thread (default 8) */
   sliceTexts?: number;
+  /**
+   * The model ids this server serves: once the store opens, entries of any other model (files
+   * replaced since) are deleted in the background. Undefined: nothing is pruned.
+   */
+  servedModels?: () => readonly string[];
 }
 
 interface WarmJob {
@@ -93,7 +98,10 @@ export function createEmbedWork(options: EmbedWorkOptions): EmbedWork {
   }
 
   async function openedStore(): Promise<VectorStore> {
-    store ??= options.openStore();
+    if (!store) {
+      store = options.openStore();
+      void store.then(prune, () => undefined);
+    }
     try {
       return await store;
     } catch (error) {
@@ -121,6 +129,23 @@ export function createEmbedWork(options: EmbedWorkOptions): EmbedWork {
       } else {
         options.logger.warn(`embedding service: ${error instanceof Error ? error.message : String(error)}`);
       }
+    }
+  }
+
+  /** Drops the vectors of model files no longer served (once, right after the store opens). */
+  async function prune(opened: VectorStore): Promise<void> {
+    const served = options.servedModels?.();
+    if (!served || served.length === 0) return;
+    try {
+      const removed = await opened.pruneModels(new Set(served));
+      if (removed > 0)
+        options.logger.info(
+          `embedding service: removed ${removed} stored vectors of model files no longer served`,
+        );
+    } catch (error) {
+      options.logger.warn(
+        `embedding service: ${error instanceof Error ? error.message : String(error)} (old vectors stay until the next start)`,
+      );
     }
   }
 

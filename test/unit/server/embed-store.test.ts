@@ -30,6 +30,29 @@ const entry = (a: number, b: number, truncated = false) => ({
 });
 
 describe('vector store', () => {
+  it('prunes the entries of model files no longer served, for every user, and keeps the rest', async () => {
+    const { store } = await fresh();
+    const RETIRED = { modelId: 'm@q8#sha256:99', dim: 2 };
+    const many = Array.from({ length: 2_500 }, (_, i): [string, ReturnType<typeof entry>] => [
+      `f1:r:${i}`,
+      entry(1, 0),
+    ]);
+    await store.putMany(RETIRED, 'users/1', many);
+    await store.putMany(RETIRED, 'users/2', [['f1:r:x', entry(0, 1)]]);
+    await store.putMany(MODEL, 'users/1', [['f1:a:1', entry(0.6, 0.8)]]);
+    await store.putMany(OTHER_MODEL, 'users/2', [['f1:b:2', entry(0, 1)]]);
+    expect(await store.pruneModels(new Set([MODEL.modelId, OTHER_MODEL.modelId]))).toBe(2_501);
+    expect(await store.getMany(RETIRED, 'users/1', ['f1:r:0', 'f1:r:2499'])).toEqual([undefined, undefined]);
+    expect(await store.getMany(RETIRED, 'users/2', ['f1:r:x'])).toEqual([undefined]);
+    expect(await store.getMany(MODEL, 'users/1', ['f1:a:1'])).toEqual([
+      expect.objectContaining({ chunks: 1 }),
+    ]);
+    expect(await store.getMany(OTHER_MODEL, 'users/2', ['f1:b:2'])).toEqual([
+      expect.objectContaining({ chunks: 1 }),
+    ]);
+    expect(await store.pruneModels(new Set([MODEL.modelId, OTHER_MODEL.modelId]))).toBe(0);
+  });
+
   it('returns what was stored, by model, user and content hash, and nothing else', async () => {
     const { store } = await fresh();
     await store.putMany(MODEL, 'users/1', [

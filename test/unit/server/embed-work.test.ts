@@ -120,4 +120,33 @@ describe('embedding work', () => {
     expect(await service.lookup(VARIANT, 'users/2', hashes)).toEqual([]);
     expect(await service.lookup(VARIANT, 'users/1', hashes)).toHaveLength(1);
   });
+  it('drops the vectors of model files no longer served when its store first opens', async () => {
+    const dir = makeTempDir('embed-work-');
+    cleanup.push(() => dir.remove());
+    const location = `${dir.path}/embeddings`;
+    const old = await openVectorStore(location);
+    await old.putMany({ modelId: 'm@q8#retired', dim: 2 }, 'users/1', [['f1:a:1', vector('a')]]);
+    await old.putMany({ modelId: VARIANT.modelId, dim: 2 }, 'users/1', [['f1:b:2', vector('bb')]]);
+    await old.close();
+    const lines: string[] = [];
+    const logger = {
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: () => {},
+    };
+    const scripted = scriptedPool();
+    const service = createEmbedWork({
+      openStore: () => openVectorStore(location),
+      pool: scripted.pool,
+      logger,
+      storeLocation: dir.path,
+      servedModels: () => [VARIANT.modelId],
+    });
+    cleanup.push(() => service.close());
+    // Any use opens the store; the pruning follows in the background.
+    expect(await service.lookup(VARIANT, 'users/1', [])).toEqual([]);
+    await expect
+      .poll(() => lines)
+      .toEqual(['embedding service: removed 1 stored vectors of model files no longer served']);
+  });
 });
