@@ -145,10 +145,12 @@ describe('semantic index under load', () => {
       timers: manualTimers(),
       yieldNow: async () => {
         order.push('yield');
-        search ??= index.search(vectors[7] ?? new Float32Array(DIM), { k: 3 }).then((hits) => {
-          order.push('search answered');
-          return hits;
-        });
+        if (search === undefined) {
+          search = index.search(vectors[7] ?? new Float32Array(DIM), { k: 3 }).then((hits) => {
+            order.push('search answered');
+            return hits;
+          });
+        }
         await new Promise((resolve) => setTimeout(resolve, 0));
       },
     });
