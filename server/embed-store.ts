@@ -40,9 +40,10 @@ export interface VectorStore {
   ): Promise<void>;
   /**
    * Deletes every entry of a model id not in `keep` (vectors of model files this server no
-   * longer serves: no device can ask for them again); returns how many.
+   * longer serves: no device can ask for them again); returns how many. Stops early once
+   * `stop` is aborted (the store is about to close).
    */
-  pruneModels(keep: ReadonlySet<string>): Promise<number>;
+  pruneModels(keep: ReadonlySet<string>, stop?: AbortSignal): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -172,7 +173,7 @@ export async function openVectorStore(location: string): Promise<VectorStore> {
         throw classify(error, 'writing the vector store');
       }
     },
-    async pruneModels(keep) {
+    async pruneModels(keep, stop) {
       let removed = 0;
       let doomed: string[] = [];
       const flush = async () => {
@@ -185,7 +186,7 @@ export async function openVectorStore(location: string): Promise<VectorStore> {
         // Keys are sorted by model id first: whole models are skipped over by seeking past them.
         const keys = db.keys({ gte: KEY_PREFIX, lt: 'v1\u0001' });
         try {
-          for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
+          for (let key = await keys.next(); key !== undefined && !stop?.aborted; key = await keys.next()) {
             const model = modelOfKey(key);
             if (model === undefined) continue;
             if (keep.has(model)) {

@@ -78,6 +78,9 @@ export function createEmbedWork(options: EmbedWorkOptions): EmbedWork {
   const sliceTexts = options.sliceTexts ?? 8;
   let state: ServiceState = { on: true };
   let store: Promise<VectorStore> | undefined;
+  /** the pruning that follows the store's opening (see `prune`), and how close stops it */
+  let pruning: Promise<void> | undefined;
+  const closing = new AbortController();
   /** texts being embedded now: whoever needs one waits for it */
   const inflight = new Map<string, Promise<EmbeddedText | undefined>>();
   /** texts stored by this process lately */
@@ -100,7 +103,7 @@ export function createEmbedWork(options: EmbedWorkOptions): EmbedWork {
   async function openedStore(): Promise<VectorStore> {
     if (!store) {
       store = options.openStore();
-      void store.then(prune, () => undefined);
+      pruning = store.then(prune, () => undefined);
     }
     try {
       return await store;
@@ -137,7 +140,7 @@ export function createEmbedWork(options: EmbedWorkOptions): EmbedWork {
     const served = options.servedModels?.();
     if (!served || served.length === 0) return;
     try {
-      const removed = await opened.pruneModels(new Set(served));
+      const removed = await opened.pruneModels(new Set(served), closing.signal);
       if (removed > 0)
         options.logger.info(
           `embedding service: removed ${removed} stored vectors of model files no longer served`,
@@ -335,6 +338,9 @@ export function createEmbedWork(options: EmbedWorkOptions): EmbedWork {
     async close() {
       const opened = store;
       store = undefined;
+      // The store closes only once the pruning has stopped (it reads and deletes through it).
+      closing.abort();
+      await pruning;
       for (const job of jobs.splice(0)) job.done(job.embedded);
       await options.pool.close();
       if (opened) await (await opened.catch(() => undefined))?.close();

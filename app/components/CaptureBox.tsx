@@ -114,7 +114,7 @@ export function CaptureBox() {
       setError(refusal);
       return;
     }
-    const content = text();
+    let content = text();
     let takeBack: (() => void) | undefined;
     const takeBackPreviews: Array<() => void> = [];
     let handedOver = false;
@@ -127,6 +127,8 @@ export function CaptureBox() {
         } finally {
           setPreparing(false);
         }
+        // What was typed while the files were being prepared is part of this memo.
+        content = text();
       }
       await app.services.notebook.create(
         { content, visibility: visibility(), ...(prepared.length > 0 ? { files: prepared } : {}) },

@@ -10,6 +10,7 @@ import type { LocalMemo } from '../../sync';
 import { groupTimeline, type TimelineRow } from '../state/timeline-groups';
 import { Keyed } from './Keyed';
 import { MemoCard } from './MemoCard';
+import { stableRows } from './stable-rows';
 
 const PAGE = 40;
 
@@ -61,20 +62,16 @@ export function MemoList(props: {
   });
 
   // Rows that did not change keep their object, so a capture or a sync touches only the cards
-  // whose memo changed (a new row object would re-run every card's bindings).
-  let previous = new Map<string, TimelineRow>();
-  const rows = createMemo(() => {
-    const fresh = groupTimeline(props.memos.slice(0, limit()), {
-      now: Date.now(),
-      pinnedHeading: props.pinnedHeading ?? false,
-    });
-    const kept = fresh.map((row) => {
-      const old = previous.get(row.key);
-      return old && sameRow(old, row) ? old : row;
-    });
-    previous = new Map(kept.map((row) => [row.key, row]));
-    return kept;
-  });
+  // whose memo changed.
+  const keep = stableRows<TimelineRow>((row) => row.key, sameRow);
+  const rows = createMemo(() =>
+    keep(
+      groupTimeline(props.memos.slice(0, limit()), {
+        now: Date.now(),
+        pinnedHeading: props.pinnedHeading ?? false,
+      }),
+    ),
+  );
 
   return (
     <div class="memo-list">

@@ -11,6 +11,7 @@ import { tokenizeQuery } from '../search/tokenize';
 import { useApp } from '../state/app-context';
 import { Keyed } from './Keyed';
 import { MemoCard } from './MemoCard';
+import { stableRows } from './stable-rows';
 
 const PAGE = 20;
 /**
@@ -51,29 +52,23 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
   const [shown, setShown] = createSignal(PAGE);
   const [painted, setPainted] = createSignal(FIRST_PAINT);
   const [settled, setSettled] = createSignal(props.query);
+  // A new query: the first page again, its first cards painted at once and the rest after
+  // that frame, and the search by meaning once typing settles.
   createEffect(
     on(
       () => props.query,
       (query) => {
         setShown(PAGE);
-        const timer = setTimeout(() => setSettled(query), DEBOUNCE_MS);
-        onCleanup(() => clearTimeout(timer));
-      },
-    ),
-  );
-  // A new query paints its first cards at once and the rest of the page after that frame.
-  createEffect(
-    on(
-      () => props.query,
-      () => {
         setPainted(FIRST_PAINT);
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let rest: ReturnType<typeof setTimeout> | undefined;
         const frame = requestAnimationFrame(() => {
-          timer = setTimeout(() => setPainted(Number.POSITIVE_INFINITY), 0);
+          rest = setTimeout(() => setPainted(Number.POSITIVE_INFINITY), 0);
         });
+        const settle = setTimeout(() => setSettled(query), DEBOUNCE_MS);
         onCleanup(() => {
           cancelAnimationFrame(frame);
-          if (timer !== undefined) clearTimeout(timer);
+          if (rest !== undefined) clearTimeout(rest);
+          clearTimeout(settle);
         });
       },
     ),
@@ -117,7 +112,7 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
 
   // Rows that did not change keep their object (semantic hits arriving, a sync) so only the
   // cards that changed update.
-  let previous = new Map<string, ResultRow>();
+  const keep = stableRows<ResultRow>((row) => row.memo.name, sameResult, KEEP_ROWS);
   const results = createMemo<ResultRow[]>(() => {
     app.view.version();
     const fused = fuseRankings(keywordHits(), semanticHits.latest ?? [], tokenizeQuery(props.query).length);
@@ -125,12 +120,9 @@ export function SearchResults(props: { query: string; state: MemoState; tag?: st
     for (const hit of fused) {
       const memo = app.view.get(hit.name);
       if (!memo || memo.state !== props.state || (props.tag && !hasTag(memo, props.tag))) continue;
-      const row = { memo, terms: hit.terms ?? [], similarOnly: hit.terms === undefined };
-      const old = previous.get(memo.name);
-      rows.push(old && sameResult(old, row) ? old : row);
+      rows.push({ memo, terms: hit.terms ?? [], similarOnly: hit.terms === undefined });
     }
-    previous = new Map(rows.slice(0, KEEP_ROWS).map((row) => [row.memo.name, row]));
-    return rows;
+    return keep(rows);
   });
 
   const semanticNote = () => (app.recall.ready() ? '' : app.recall.line());

@@ -178,6 +178,19 @@ export async function pushOutbox(
       }
       case 'push-update': {
         let server = plan.remote;
+        /** Plans this entry again against `remote` and carries the new plan out. */
+        const replanAgainst = (remote: Parameters<typeof planMemo>[0]['remote']) =>
+          execute(
+            entry,
+            local,
+            planMemo({ name, local, pending: entry, base: bases.get(name), remote }),
+            depth + 1,
+          );
+        /** Reads the memo from the server again, then plans and writes once more. */
+        const readAndReplan = async () => {
+          const fresh = await readRemote(name);
+          return fresh.ok ? replanAgainst(fresh.value) : fresh.error;
+        };
         if (plan.mask.length > 0) {
           const mask: UpdatePath[] = [...plan.mask, 'update_time'];
           const merged = { ...plan.merged };
@@ -189,14 +202,7 @@ export async function pushOutbox(
             if (result.requests > sent && depth === 0) {
               // [U1, F2] Files took time to send, and a set replaces the whole set there: the
               // memo is read again and merged once more right before the write.
-              const fresh = await readRemote(name);
-              if (!fresh.ok) return fresh.error;
-              return execute(
-                entry,
-                local,
-                planMemo({ name, local, pending: entry, base: bases.get(name), remote: fresh.value }),
-                depth + 1,
-              );
+              return readAndReplan();
             }
             merged.attachments = prepared.set;
           }
@@ -204,23 +210,11 @@ export async function pushOutbox(
           if (!updated.ok) {
             if (updated.error.kind === 'precondition' && depth === 0) {
               // [U3] The server says the memo changed under the write: read it, plan, write once more.
-              const fresh = await readRemote(name);
-              if (!fresh.ok) return fresh.error;
-              return execute(
-                entry,
-                local,
-                planMemo({ name, local, pending: entry, base: bases.get(name), remote: fresh.value }),
-                depth + 1,
-              );
+              return readAndReplan();
             }
             if (updated.error.kind !== 'not-found' || depth > 1) return updated.error;
             // Deleted between our read and our write: plan again with it absent [C4].
-            return execute(
-              entry,
-              local,
-              planMemo({ name, local, pending: entry, base: bases.get(name), remote: { present: false } }),
-              depth + 1,
-            );
+            return replanAgainst({ present: false });
           }
           server = updated.value;
         }

@@ -6,6 +6,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   captureMemo,
@@ -35,6 +36,39 @@ async function withBrowser<T>(
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * Another connection holds the memos store in a read-write transaction (as a long sync write
+ * would): the app's writes queue behind it until `releaseMemosStore`.
+ */
+async function holdMemosStore(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('memos-offline');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('memos', 'readwrite');
+          const store = tx.objectStore('memos');
+          const w = window as unknown as { releaseWrite?: boolean };
+          w.releaseWrite = false;
+          const spin = () => {
+            if (w.releaseWrite) return;
+            store.get('memos/none').onsuccess = spin;
+          };
+          spin();
+          tx.oncomplete = () => open.result.close();
+          resolve();
+        };
+      }),
+  );
+}
+
+async function releaseMemosStore(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { releaseWrite: boolean }).releaseWrite = true;
+  });
 }
 
 describe('offline notebook in Chromium', () => {
@@ -255,27 +289,7 @@ describe('offline notebook in Chromium', () => {
       await page.goto(app.url);
       const box = page.getByRole('textbox', { name: 'New memo' });
       await box.waitFor();
-      // Another connection holds the memos store in a read-write transaction (as a long sync
-      // write would): the app's writes queue behind it until it is released.
-      await page.evaluate(
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const open = indexedDB.open('memos-offline');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const tx = open.result.transaction('memos', 'readwrite');
-              const store = tx.objectStore('memos');
-              const w = window as unknown as { releaseWrite?: boolean };
-              const spin = () => {
-                if (w.releaseWrite) return;
-                store.get('memos/none').onsuccess = spin;
-              };
-              spin();
-              tx.oncomplete = () => open.result.close();
-              resolve();
-            };
-          }),
-      );
+      await holdMemosStore(page);
       const save = page.getByRole('button', { name: 'Save', exact: true });
       await box.fill('first while the store is busy');
       await save.click();
@@ -286,9 +300,7 @@ describe('offline notebook in Chromium', () => {
       await save.click();
       await page.getByRole('article').filter({ hasText: 'second while the store is busy' }).waitFor();
       expect(await box.inputValue()).toBe('');
-      await page.evaluate(() => {
-        (window as unknown as { releaseWrite: boolean }).releaseWrite = true;
-      });
+      await releaseMemosStore(page);
       await expect
         .poll(async () => (await storedMemos(page)).map((memo) => memo.content).sort(), { timeout: 15_000 })
         .toEqual(['first while the store is busy', 'second while the store is busy']);
@@ -296,6 +308,33 @@ describe('offline notebook in Chromium', () => {
       await page.getByRole('article').filter({ hasText: 'second while the store is busy' }).waitFor();
       expect(await page.getByRole('article').count()).toBe(2);
       expect(await page.getByRole('textbox', { name: 'New memo' }).inputValue()).toBe('');
+    });
+  });
+
+  it('puts a capture whose write failed back in the box, ahead of the next memo typed meanwhile', async () => {
+    await withBrowser(async ({ context }) => {
+      const page = await context.newPage();
+      await page.goto(app.url);
+      const box = page.getByRole('textbox', { name: 'New memo' });
+      await box.waitFor();
+      // Storage is full (a 1-byte quota), and the write waits behind another one.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.url, quotaSize: 1 });
+      await holdMemosStore(page);
+      // Large enough that the quota refuses it (as in the storage-full test below).
+      const failing = `the memo that will not fit ${'x'.repeat(6000)}`;
+      await box.fill(failing);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('article').filter({ hasText: 'the memo that will not fit' }).waitFor();
+      expect(await box.inputValue()).toBe('');
+      await box.fill('the next thought');
+      await releaseMemosStore(page);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/run out of storage/);
+      expect(await box.inputValue()).toBe(`${failing}\n\nthe next thought`);
+      expect(await page.getByRole('article').count()).toBe(0);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.url });
     });
   });
 
